@@ -1,0 +1,27 @@
+import type { Channel } from '../domain/follow-ups/follow-up.ts';
+
+/** A rendered message on its way out. `id` is stable per follow-up: the idempotency key downstream. */
+export interface OutgoingMessage {
+  id: string;
+  shopId: string;
+  orderId: string;
+  flow: string;
+  step: string;
+  channel: Channel;
+  /** Phone number, email address, or for staff channels the shop's endpoint. */
+  to: string;
+  subject?: string;
+  body: string;
+  html?: string;
+  /** Structured facts for staff channels (call tasks, alerts): who to call, order, amount. */
+  data?: Record<string, unknown>;
+}
+
+export interface DeliveryReceipt {
+  providerMessageId?: string;
+}
+
+/** One way out. Throws DeliveryError (retryable or permanent) when it cannot deliver. */
+export interface ChannelTransport {
+  deliver(message: OutgoingMessage): Promise<DeliveryReceipt>;
+}

@@ -1,0 +1,100 @@
+/**
+ * Every error the system raises on purpose has a stable `code`; the HTTP edge maps codes to
+ * status codes in one place (functions/http/error-response.ts).
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'shop_not_found'
+  | 'order_not_found'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'conflict'
+  | 'configuration_missing'
+  | 'delivery_failed';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class FollowUpError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = 'FollowUpError';
+  }
+}
+
+export class ValidationError extends FollowUpError {
+  readonly details: FieldIssue[];
+  constructor(message: string, details: FieldIssue[], options?: ErrorOptions) {
+    super('validation_failed', message, options);
+    this.name = 'ValidationError';
+    this.details = details;
+  }
+}
+
+export class UnauthorizedError extends FollowUpError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('unauthorized', message, options);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ShopNotFoundError extends FollowUpError {
+  constructor(shopId: string) {
+    super('shop_not_found', `shop '${shopId}' is not known`);
+    this.name = 'ShopNotFoundError';
+  }
+}
+
+export class OrderNotFoundError extends FollowUpError {
+  constructor(shopId: string, orderId: string) {
+    super('order_not_found', `order '${orderId}' is not known in shop '${shopId}'`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+export class RouteNotFoundError extends FollowUpError {
+  constructor(method: string, path: string) {
+    super('not_found', `no route for ${method} ${path}`);
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+export class PayloadTooLargeError extends FollowUpError {
+  constructor(size: number, limit: number) {
+    super('payload_too_large', `body is ${size} bytes; the limit is ${limit} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends FollowUpError {
+  constructor(contentType: string | undefined) {
+    super(
+      'unsupported_media_type',
+      `content-type must be application/json, got '${contentType ?? '(none)'}'`,
+    );
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+export class ConfigurationError extends FollowUpError {
+  constructor(message: string) {
+    super('configuration_missing', message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** A channel could not deliver. `retryable` decides between backoff and a permanent `failed`. */
+export class DeliveryError extends FollowUpError {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean, options?: ErrorOptions) {
+    super('delivery_failed', message, options);
+    this.name = 'DeliveryError';
+    this.retryable = retryable;
+  }
+}
