@@ -1,0 +1,42 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type ErrorCode, FollowUpError, ValidationError } from '../domain/errors.ts';
+import { type ApiEvent, type ApiResult, json } from './api.ts';
+
+/** The one place where error codes become HTTP status codes. */
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  shop_not_found: 404,
+  order_not_found: 404,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  conflict: 409,
+  configuration_missing: 500,
+  delivery_failed: 502,
+};
+
+export const errorResult = (err: FollowUpError): ApiResult =>
+  json(STATUS[err.code], {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err instanceof ValidationError ? { details: err.details } : {}),
+    },
+  });
+
+/** Known errors answer with their status; anything else is logged and answered 500 without detail. */
+export const httpErrors = (logger: Logger): MiddlewareObj<ApiEvent, ApiResult> => ({
+  onError: async (request) => {
+    const err = request.error;
+    if (err instanceof FollowUpError && STATUS[err.code] < 500) {
+      request.response = errorResult(err);
+      return;
+    }
+    logger.error('request failed', { error: err as Error });
+    request.response = json(500, {
+      error: { code: 'internal_error', message: 'the request could not be processed; it is safe to retry' },
+    });
+  },
+});

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { type FieldIssue, ValidationError } from '../domain/errors.ts';
+
+const pathText = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
+    '',
+  );
+
+export const issuesOf = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((i) => ({ path: pathText(i.path) || '(body)', message: i.message }));
+
+/** JSON.parse then schema validation; every bad field is named in one 400 answer. */
+export const parseJsonBody = <S extends z.ZodType>(raw: string, schema: S): z.infer<S> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new ValidationError('body is not valid JSON', [
+      { path: '(body)', message: (err as Error).message },
+    ]);
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = issuesOf(result.error);
+    throw new ValidationError(`${details.length} invalid field(s)`, details);
+  }
+  return result.data;
+};

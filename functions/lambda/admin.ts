@@ -1,0 +1,4 @@
+import { logger, shops, table } from '../config/lambda-deps.ts';
+import { createAdminHandler } from '../handlers/admin.ts';
+
+export const handler = createAdminHandler({ table, shops, logger });

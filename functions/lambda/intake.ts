@@ -1,0 +1,4 @@
+import { clock, logger, shops, table } from '../config/lambda-deps.ts';
+import { createIntakeHandler } from '../handlers/intake.ts';
+
+export const handler = createIntakeHandler({ table, clock, shops, logger });

@@ -1,0 +1,22 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** What every store needs: the document client and the table it works on. */
+export interface TableRef {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** A failed condition is an answer ("already there", "someone else moved it"), not a fault. */
+export const isConditionFailed = (err: unknown): boolean =>
+  err instanceof ConditionalCheckFailedException ||
+  (err as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+
+export const ignoreConditionFailed = async <T>(write: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await write;
+  } catch (err) {
+    if (isConditionFailed(err)) return undefined;
+    throw err;
+  }
+};

@@ -1,0 +1,306 @@
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  Cancellation,
+  FollowUp,
+  FollowUpKey,
+  NewFollowUp,
+} from '../domain/follow-ups/follow-up.ts';
+import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
+import { DUE_INDEX, allDuePks, duePk, dueShardOf, followUpKey } from './table.ts';
+
+export interface FollowUpItem extends FollowUp {
+  pk: string;
+  sk: string;
+  type: 'followup';
+  duePk?: string;
+  dueSk?: string;
+  claimToken?: string;
+  claimedAt?: string;
+}
+
+export const fromFollowUpItem = (item: FollowUpItem): FollowUp => {
+  const { pk, sk, type, duePk: _p, dueSk: _s, claimToken: _t, claimedAt: _c, ...followUp } = item;
+  return followUp;
+};
+
+const keyOf = (k: FollowUpKey) => followUpKey(k.shopId, k.orderId, k.flow, k.step);
+
+const dueKeys = (k: FollowUpKey, at: string) => ({
+  duePk: duePk(dueShardOf(k.shopId, k.orderId)),
+  dueSk: at,
+});
+
+/** Creates each follow-up unless its (order, flow, step) already exists: repeats are no-ops. */
+export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Promise<void> => {
+  await Promise.all(
+    followUps.map((f) => {
+      const item: FollowUpItem = {
+        ...keyOf(f),
+        type: 'followup',
+        ...f,
+        updatedAt: f.createdAt,
+        attempts: 0,
+        ...(f.status === 'scheduled' ? dueKeys(f, f.dueAt) : {}),
+      };
+      return ignoreConditionFailed(
+        t.doc.send(
+          new PutCommand({
+            TableName: t.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    }),
+  );
+};
+
+/**
+ * Cancels pending follow-ups. One a sender has already claimed is left to that sender, which
+ * re-checks the order itself before it delivers.
+ */
+export const cancelFollowUps = async (
+  t: TableRef,
+  shopId: string,
+  orderId: string,
+  cancellations: Cancellation[],
+  now: Date,
+): Promise<void> => {
+  await Promise.all(
+    cancellations.map((c) =>
+      ignoreConditionFailed(
+        t.doc.send(
+          new UpdateCommand({
+            TableName: t.tableName,
+            Key: followUpKey(shopId, orderId, c.flow, c.step),
+            UpdateExpression:
+              'SET #status = :cancelled, reason = :reason, updatedAt = :now REMOVE duePk, dueSk',
+            ConditionExpression:
+              '#status = :scheduled OR (#status = :queued AND attribute_not_exists(claimToken))',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':cancelled': 'cancelled',
+              ':scheduled': 'scheduled',
+              ':queued': 'queued',
+              ':reason': c.reason,
+              ':now': now.toISOString(),
+            },
+          }),
+        ),
+      ),
+    ),
+  );
+};
+
+export interface DueEntry {
+  key: FollowUpKey;
+  dueSk: string;
+}
+
+const parseSk = (pk: string, sk: string): FollowUpKey => {
+  const [, shopId = '', , orderId = ''] = splitPk(pk);
+  const rest = sk.slice('FOLLOWUP#'.length);
+  const hash = rest.indexOf('#');
+  return { shopId, orderId, flow: rest.slice(0, hash), step: rest.slice(hash + 1) };
+};
+
+/** pk is SHOP#<shopId>#ORDER#<orderId>; ids may contain '#', so split on the fixed markers. */
+const splitPk = (pk: string): string[] => {
+  const marker = pk.indexOf('#ORDER#');
+  return ['SHOP', pk.slice('SHOP#'.length, marker), 'ORDER', pk.slice(marker + '#ORDER#'.length)];
+};
+
+/** Due entries of one shard, oldest first, straight from the keys-only index: no scan. */
+export const queryDue = async (
+  t: TableRef,
+  shardPk: string,
+  now: Date,
+  limit: number,
+): Promise<DueEntry[]> => {
+  const out: DueEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await t.doc.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'duePk = :pk AND dueSk <= :now',
+        ExpressionAttributeValues: { ':pk': shardPk, ':now': now.toISOString() },
+        Limit: Math.min(limit - out.length, 1000),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      out.push({ key: parseSk(String(item.pk), String(item.sk)), dueSk: String(item.dueSk) });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && out.length < limit);
+  return out;
+};
+
+/** The earliest due time across shards (the local test clock steps through these instants). */
+export const nextDueAt = async (t: TableRef): Promise<string | undefined> => {
+  const firsts = await Promise.all(
+    allDuePks().map(async (pk) => {
+      const page = await t.doc.send(
+        new QueryCommand({
+          TableName: t.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          Limit: 1,
+        }),
+      );
+      return page.Items?.[0]?.dueSk as string | undefined;
+    }),
+  );
+  return firsts.filter((x): x is string => x !== undefined).sort()[0];
+};
+
+/**
+ * Marks a due follow-up queued and pushes its index entry forward by a lease: if the queue
+ * message is lost, the dispatcher finds it again when the lease ends. False when another
+ * dispatcher got there first or it is no longer pending.
+ */
+export const markQueued = async (
+  t: TableRef,
+  entry: DueEntry,
+  leaseUntil: Date,
+  now: Date,
+): Promise<boolean> => {
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(entry.key),
+        UpdateExpression: 'SET #status = :queued, dueSk = :lease, updatedAt = :now',
+        ConditionExpression: 'dueSk = :seen AND (#status = :scheduled OR #status = :queued)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':queued': 'queued',
+          ':scheduled': 'scheduled',
+          ':seen': entry.dueSk,
+          ':lease': leaseUntil.toISOString(),
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+};
+
+export type ClaimResult = { claimed: true; attempts: number } | { claimed: false };
+
+/**
+ * One sender at a time owns a follow-up. The claim leaves the due index: from here on SQS
+ * redelivery, not the dispatcher, brings it back. A claim older than `staleBefore` is taken over.
+ */
+export const claimFollowUp = async (
+  t: TableRef,
+  key: FollowUpKey,
+  token: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<ClaimResult> => {
+  try {
+    const out = await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(key),
+        UpdateExpression:
+          'SET claimToken = :token, claimedAt = :now, updatedAt = :now ADD attempts :one REMOVE duePk, dueSk',
+        ConditionExpression:
+          '#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':token': token,
+          ':now': now.toISOString(),
+          ':stale': staleBefore.toISOString(),
+          ':queued': 'queued',
+          ':one': 1,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return { claimed: true, attempts: Number(out.Attributes?.attempts ?? 1) };
+  } catch (err) {
+    if (isConditionFailed(err)) return { claimed: false };
+    throw err;
+  }
+};
+
+export type Outcome =
+  | { status: 'sent'; channel: string; messageId: string; reason?: string }
+  | { status: 'skipped' | 'failed'; reason: string; channel?: string }
+  | { status: 'scheduled'; dueAt: string; reason: string }
+  | { status: 'queued'; lastError: string };
+
+/**
+ * Records what the claiming sender did. `queued` releases the claim after a retryable failure
+ * (SQS brings the message back); `scheduled` returns it to the due index at a new time.
+ */
+export const recordOutcome = async (
+  t: TableRef,
+  key: FollowUpKey,
+  token: string,
+  outcome: Outcome,
+  now: Date,
+): Promise<void> => {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':token': token,
+    ':now': now.toISOString(),
+    ':status': outcome.status,
+  };
+  const set = ['#status = :status', 'updatedAt = :now'];
+  const remove = ['claimToken', 'claimedAt'];
+  switch (outcome.status) {
+    case 'sent':
+      set.push('sentAt = :now', 'channel = :channel', 'messageId = :messageId');
+      values[':channel'] = outcome.channel;
+      values[':messageId'] = outcome.messageId;
+      if (outcome.reason) {
+        set.push('reason = :reason');
+        values[':reason'] = outcome.reason;
+      } else remove.push('reason');
+      remove.push('lastError');
+      break;
+    case 'skipped':
+    case 'failed':
+      set.push('reason = :reason');
+      values[':reason'] = outcome.reason;
+      if (outcome.channel) {
+        set.push('channel = :channel');
+        values[':channel'] = outcome.channel;
+      }
+      break;
+    case 'scheduled': {
+      const due = dueKeys(key, outcome.dueAt);
+      set.push('dueAt = :dueAt', 'reason = :reason', 'duePk = :duePk', 'dueSk = :dueSk');
+      Object.assign(values, {
+        ':dueAt': outcome.dueAt,
+        ':reason': outcome.reason,
+        ':duePk': due.duePk,
+        ':dueSk': due.dueSk,
+      });
+      break;
+    }
+    case 'queued':
+      set.push('lastError = :error');
+      values[':error'] = outcome.lastError;
+      break;
+  }
+  await t.doc.send(
+    new UpdateCommand({
+      TableName: t.tableName,
+      Key: keyOf(key),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      ConditionExpression: 'claimToken = :token',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+};

@@ -1,0 +1,64 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { shopSettingsSchema, type Shop } from '../domain/shop/shop-settings.ts';
+import type { TableRef } from './dynamo.ts';
+import { shopKey } from './table.ts';
+
+/** Where staff alerts and call tasks go: the shop's own HTTPS endpoint, signed like our intake. */
+export interface StaffWebhook {
+  url: string;
+  secret: string;
+}
+
+/**
+ * A shop as the system needs it. Secrets sit beside the settings here; in AWS the same record
+ * points at Secrets Manager instead (see infra/), behind this one read.
+ */
+export interface ShopRecord {
+  shop: Shop;
+  /** Every currently valid intake secret (`whsec_…`); more than one while a secret rotates. */
+  webhookSecrets: string[];
+  /** SHA-256 hex digests of the admin bearer tokens; the tokens themselves are never stored. */
+  adminTokenHashes: string[];
+  staffWebhook?: StaffWebhook;
+}
+
+interface ShopItem extends ShopRecord {
+  pk: string;
+  sk: string;
+  type: 'shop';
+}
+
+const fromItem = (item: ShopItem): ShopRecord => ({
+  shop: { ...item.shop, settings: shopSettingsSchema.parse(item.shop.settings ?? {}) },
+  webhookSecrets: item.webhookSecrets ?? [],
+  adminTokenHashes: item.adminTokenHashes ?? [],
+  ...(item.staffWebhook ? { staffWebhook: item.staffWebhook } : {}),
+});
+
+export const getShop = async (t: TableRef, shopId: string): Promise<ShopRecord | undefined> => {
+  const out = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: shopKey(shopId) }));
+  return out.Item ? fromItem(out.Item as ShopItem) : undefined;
+};
+
+export const putShop = async (t: TableRef, record: ShopRecord): Promise<void> => {
+  const item: ShopItem = { ...shopKey(record.shop.id), type: 'shop', ...record };
+  await t.doc.send(new PutCommand({ TableName: t.tableName, Item: item }));
+};
+
+export const listShops = async (t: TableRef): Promise<ShopRecord[]> => {
+  const out: ShopRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await t.doc.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shop)',
+        ExpressionAttributeValues: { ':pk': 'SHOPS', ':shop': 'SHOP#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push(fromItem(item as ShopItem));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return out;
+};

@@ -1,0 +1,90 @@
+/**
+ * The single table's data model: every key and index is built here and nowhere else.
+ *
+ * | item        | pk                              | sk                         |
+ * |-------------|---------------------------------|----------------------------|
+ * | shop        | SHOPS                           | SHOP#<shopId>              |
+ * | order       | SHOP#<shopId>#ORDER#<orderId>   | ORDER                      |
+ * | follow-up   | SHOP#<shopId>#ORDER#<orderId>   | FOLLOWUP#<flow>#<step>     |
+ * | customer    | SHOP#<shopId>#CUSTOMER#<id>     | CUSTOMER                   |
+ *
+ * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
+ * Index `due` (sparse, keys only): pending follow-ups, pk DUE#<shard>, sk <dueAt ISO>. Writes are
+ * spread over DUE_SHARDS partitions; the dispatcher queries each shard for sk <= now, so finding
+ * due work never scans, however many follow-ups wait.
+ * Index `unpaid` (sparse, keys only): orders still awaiting payment, pk UNPAID#<shopId>,
+ * sk <placedAt ISO>#<orderId>; the daily sweep reads it oldest first.
+ */
+export const DUE_INDEX = 'due';
+export const UNPAID_INDEX = 'unpaid';
+export const DUE_SHARDS = 8;
+
+export const shopKey = (shopId: string) => ({ pk: 'SHOPS', sk: `SHOP#${shopId}` });
+export const orderPk = (shopId: string, orderId: string) => `SHOP#${shopId}#ORDER#${orderId}`;
+export const orderKey = (shopId: string, orderId: string) => ({
+  pk: orderPk(shopId, orderId),
+  sk: 'ORDER',
+});
+export const FOLLOW_UP_SK_PREFIX = 'FOLLOWUP#';
+export const followUpKey = (shopId: string, orderId: string, flow: string, step: string) => ({
+  pk: orderPk(shopId, orderId),
+  sk: `${FOLLOW_UP_SK_PREFIX}${flow}#${step}`,
+});
+export const customerKey = (shopId: string, customerId: string) => ({
+  pk: `SHOP#${shopId}#CUSTOMER#${customerId}`,
+  sk: 'CUSTOMER',
+});
+
+/** FNV-1a: stable, fast and well spread for short keys; the shard only has to be deterministic. */
+const fnv1a = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+};
+
+export const dueShardOf = (shopId: string, orderId: string): number =>
+  fnv1a(`${shopId}/${orderId}`) % DUE_SHARDS;
+export const duePk = (shard: number) => `DUE#${shard}`;
+export const allDuePks = (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => duePk(i));
+
+export const unpaidPk = (shopId: string) => `UNPAID#${shopId}`;
+export const unpaidSk = (placedAt: string, orderId: string) => `${placedAt}#${orderId}`;
+
+/** Table definition shared by the local stack, the tests and (as the source of truth) the CDK app. */
+export const tableDefinition = (tableName: string) => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST' as const,
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' as const },
+    { AttributeName: 'sk', AttributeType: 'S' as const },
+    { AttributeName: 'duePk', AttributeType: 'S' as const },
+    { AttributeName: 'dueSk', AttributeType: 'S' as const },
+    { AttributeName: 'unpaidPk', AttributeType: 'S' as const },
+    { AttributeName: 'unpaidSk', AttributeType: 'S' as const },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: DUE_INDEX,
+      KeySchema: [
+        { AttributeName: 'duePk', KeyType: 'HASH' as const },
+        { AttributeName: 'dueSk', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+    {
+      IndexName: UNPAID_INDEX,
+      KeySchema: [
+        { AttributeName: 'unpaidPk', KeyType: 'HASH' as const },
+        { AttributeName: 'unpaidSk', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+  ],
+});

@@ -1,0 +1,56 @@
+import type { Clock } from '../domain/clock.ts';
+import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
+import type { SendQueue } from '../queue/send-queue.ts';
+import type { TableRef } from '../store/dynamo.ts';
+import { markQueued, queryDue } from '../store/follow-up-store.ts';
+import { allDuePks } from '../store/table.ts';
+
+export interface DispatchDeps {
+  table: TableRef;
+  queue: SendQueue;
+  clock: Clock;
+  /** How long a queued follow-up stays out of the due index before the dispatcher retries it. */
+  leaseMs: number;
+  /** Upper bound of follow-ups per shard per tick; the rest waits for the next tick. */
+  maxPerShard: number;
+  /** Conditional writes in flight at once. */
+  concurrency: number;
+}
+
+export interface DispatchReport {
+  found: number;
+  queued: number;
+  rejected: number;
+}
+
+const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+};
+
+/**
+ * One dispatcher tick: every shard's due follow-ups are leased (a conditional write, so two
+ * ticks never both win one) and put on the send queue. The sender re-checks them.
+ */
+export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> => {
+  const now = deps.clock.now();
+  const lease = new Date(now.getTime() + deps.leaseMs);
+  const shards = await Promise.all(
+    allDuePks().map((pk) => queryDue(deps.table, pk, now, deps.maxPerShard)),
+  );
+  const due = shards.flat();
+  const won = await inParallel(due, deps.concurrency, (entry) =>
+    markQueued(deps.table, entry, lease, now),
+  );
+  const keys: FollowUpKey[] = due.filter((_, i) => won[i]).map((e) => e.key);
+  const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
+  return { found: due.length, queued: keys.length - rejected.length, rejected: rejected.length };
+};

@@ -1,0 +1,37 @@
+import { OrderNotFoundError } from '../domain/errors.ts';
+import { statusOf } from '../domain/order/order-state.ts';
+import type { TableRef } from '../store/dynamo.ts';
+import { readOrderPartition } from '../store/order-store.ts';
+
+/** What operations staff see for one order: state, events received, and every follow-up with why. */
+export const getOrderTimeline = async (t: TableRef, shopId: string, orderId: string) => {
+  const { order, followUps } = await readOrderPartition(t, shopId, orderId);
+  if (!order) throw new OrderNotFoundError(shopId, orderId);
+  return {
+    order: {
+      id: order.orderId,
+      status: statusOf(order),
+      milestones: order.milestones,
+      data: order.data,
+    },
+    events: order.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      receivedAt: e.receivedAt,
+    })),
+    followUps: [...followUps]
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.step.localeCompare(b.step))
+      .map((f) => ({
+        flow: f.flow,
+        step: f.step,
+        channel: f.channel,
+        dueAt: f.dueAt,
+        status: f.status,
+        ...(f.reason ? { reason: f.reason } : {}),
+        ...(f.sentAt ? { sentAt: f.sentAt } : {}),
+        ...(f.lastError ? { lastError: f.lastError } : {}),
+        attempts: f.attempts,
+      })),
+  };
+};

@@ -1,0 +1,344 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { Duration } from 'luxon';
+import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
+import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
+import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
+import { createAdminHandler } from '../functions/handlers/admin.ts';
+import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
+import { createIntakeHandler } from '../functions/handlers/intake.ts';
+import { createSenderHandler } from '../functions/handlers/sender.ts';
+import { createSweepHandler } from '../functions/handlers/sweep.ts';
+import { sha256Hex } from '../functions/http/admin-auth.ts';
+import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
+import { createSendQueue } from '../functions/queue/send-queue.ts';
+import type { TableRef } from '../functions/store/dynamo.ts';
+import { nextDueAt } from '../functions/store/follow-up-store.ts';
+import { createShopDirectory } from '../functions/store/shop-directory.ts';
+import { putShop, type ShopRecord } from '../functions/store/shop-store.ts';
+import { tableDefinition } from '../functions/store/table.ts';
+import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
+import { loadTemplates, defaultTemplatesDir } from '../functions/templates/load-templates.ts';
+import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
+import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
+import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { startSqsLocal } from './engines/sqs-local.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
+import { createQueuePoller } from './queue-poller.ts';
+import { createLocalClock, type LocalClock } from './test-clock.ts';
+
+export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
+export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+
+export interface LocalStackOptions {
+  port?: number;
+  host?: string;
+  /** RFC 3339 instant: start a manual test clock there. Unset: real time. */
+  clockStart?: string;
+  /** Folder for DynamoDB data and the outbox file; null keeps everything in memory. */
+  dataDir?: string | null;
+  /** Reuse a running DynamoDB Local (the tests share one) instead of starting one. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  /** Real-time period of the scheduler tick and the queue poller's long poll. */
+  tickMs?: number;
+  demoWebhookSecret?: string;
+  demoAdminToken?: string;
+  /** Backoff base for retryable delivery failures, seconds (SQS visibility). */
+  retryBaseSeconds?: number;
+  maxReceiveCount?: number;
+  webhookTimeoutMs?: number;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export interface LocalStack {
+  url: string;
+  clock: LocalClock;
+  outbox: Outbox;
+  table: TableRef;
+  sqs: SQSClient;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  /** Runs everything due up to `to` in time order, as the test clock endpoint does. */
+  advanceTo(to: Date): Promise<Date>;
+  /** One scheduler tick at the current time: sweeps, dispatch, and a drained queue. */
+  runDue(): Promise<void>;
+  putShop(record: ShopRecord): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const createTable = async (t: TableRef): Promise<void> => {
+  try {
+    await t.doc.send(new CreateTableCommand(tableDefinition(t.tableName)));
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  for (let i = 0; i < 100; i++) {
+    const out = await t.doc.send(new DescribeTableCommand({ TableName: t.tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`table ${t.tableName} did not become ACTIVE`);
+};
+
+const readBody = (req: IncomingMessage, limit: number): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+/** A simple lock so ticks, clock moves and drains never overlap. */
+const serial = () => {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+};
+
+/**
+ * The whole system on one machine: DynamoDB Local, an in-process SQS, the same handlers Lambda
+ * runs behind an API-Gateway-shaped HTTP server, a scheduler tick and a queue poller.
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const dataDir = options.dataDir === undefined ? '.local' : options.dataDir;
+  const logger = new Logger({
+    serviceName: 'order-followup-local',
+    logLevel: options.logLevel ?? 'WARN',
+  });
+  const clock = createLocalClock(options.clockStart);
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let endpoint = options.dynamoEndpoint;
+    if (!endpoint) {
+      const ddb = await startDynamoDbLocal(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {});
+      stoppers.push(() => ddb.stop());
+      endpoint = ddb.endpoint;
+    }
+    const doc = createDocumentClient({ endpoint });
+    const table: TableRef = { doc, tableName: options.tableName ?? 'followups' };
+    await createTable(table);
+
+    const sqsEngine = await startSqsLocal();
+    stoppers.push(() => sqsEngine.stop());
+    const sqs = createSqsClient({ endpoint: sqsEngine.endpoint });
+    const maxReceiveCount = options.maxReceiveCount ?? 5;
+    const queues = await ensureSendQueues(
+      sqs,
+      { queue: 'followup-send', deadLetterQueue: 'followup-send-dlq' },
+      { visibilityTimeoutSeconds: 30, maxReceiveCount },
+    );
+
+    const shops = createShopDirectory(table, 0);
+    const outbox = createOutbox(dataDir ? join(dataDir, 'outbox.jsonl') : undefined, clock);
+    const renderer = createRenderer(loadTemplates(defaultTemplatesDir()));
+    const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
+    const common = { table, clock, shops, logger };
+
+    const intake = createIntakeHandler(common);
+    const admin = createAdminHandler(common);
+    const dispatcher = createDispatcherHandler({
+      ...common,
+      queue: createSendQueue(sqs, queues.queueUrl),
+      leaseMs: 15 * 60_000,
+      maxPerShard: 5_000,
+      concurrency: 25,
+    });
+    const sweep = createSweepHandler({ ...common, intervalMs: 60_000 });
+    const sender = createSenderHandler({
+      ...common,
+      renderer,
+      sqs,
+      queueUrl: queues.queueUrl,
+      transports: {
+        sms: outbox,
+        email: outbox,
+        staffWebhook: (endpoint) =>
+          createWebhookTransport(endpoint, { timeoutMs: webhookTimeoutMs, allowInsecure: true }),
+        staffFallback: outbox,
+      },
+      claimTimeoutMs: 5 * 60_000,
+      maxAttempts: maxReceiveCount,
+      retryBaseSeconds: options.retryBaseSeconds ?? 1,
+      retryMaxSeconds: 60,
+    });
+
+    const poller = createQueuePoller({
+      sqs,
+      queueUrl: queues.queueUrl,
+      handler: (event) => sender(event, lambdaContext('sender')),
+      waitTimeSeconds: 1,
+      onError: (err) => logger.error('poller', { error: err as Error }),
+    });
+    poller.start();
+    stoppers.push(() => poller.stop());
+
+    const exclusive = serial();
+    let sweptThrough = clock.now();
+    const runDueNow = async () => {
+      const now = clock.now();
+      if (now > sweptThrough) {
+        await sweep({ from: sweptThrough.toISOString(), to: now.toISOString() }, lambdaContext('sweep'));
+        sweptThrough = now;
+      }
+      await dispatcher(undefined, lambdaContext('dispatcher'));
+      await poller.drain({ timeoutMs: 120_000 });
+    };
+    const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
+      const horizon = new Date(after.getTime() + 2 * 86_400_000);
+      const instants = (await shops.list()).flatMap((r) => sweepInstants(r.shop, after, horizon));
+      return instants.sort((a, b) => a.getTime() - b.getTime())[0];
+    };
+    const advanceTo = (to: Date) =>
+      exclusive(async () => {
+        if (!clock.manual) throw new Error('the clock is real time; start with FOLLOWUP_CLOCK_START to move it');
+        await runDueNow();
+        for (let guard = 0; guard < 100_000; guard++) {
+          const now = clock.now();
+          const due = await nextDueAt(table);
+          const sweepAt = await nextSweepAfter(now);
+          const candidates = [due ? new Date(due) : undefined, sweepAt].filter(
+            (d): d is Date => d !== undefined && d > now && d <= to,
+          );
+          const next = candidates.sort((a, b) => a.getTime() - b.getTime())[0];
+          if (!next) break;
+          clock.set(next);
+          await runDueNow();
+        }
+        if (to > clock.now()) clock.set(to);
+        await runDueNow();
+        return clock.now();
+      });
+
+    const tickMs = options.tickMs ?? 2_000;
+    const ticker = setInterval(() => {
+      exclusive(runDueNow).catch((err) => logger.error('tick', { error: err as Error }));
+    }, tickMs);
+    stoppers.push(async () => clearInterval(ticker));
+
+    const routes: ApiRoute[] = [
+      { routeKey: 'POST /v1/shops/{shopId}/events', handler: (e, c) => intake(e, c) },
+      { routeKey: 'GET /v1/shops/{shopId}/orders/{orderId}', handler: (e, c) => admin(e, c) },
+    ];
+    const send = (res: ServerResponse, status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    const local = async (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => {
+      if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
+      if (req.method === 'GET' && url.pathname === '/_local/outbox') {
+        const orderId = url.searchParams.get('orderId') ?? undefined;
+        const shopId = url.searchParams.get('shopId') ?? undefined;
+        return send(res, 200, { messages: outbox.list({ orderId, shopId }) });
+      }
+      if (req.method === 'POST' && url.pathname === '/_local/clock') {
+        let input: { advance?: string; to?: string };
+        try {
+          input = JSON.parse(body || '{}');
+        } catch {
+          return send(res, 400, { error: { code: 'validation_failed', message: 'body is not valid JSON' } });
+        }
+        if (!clock.manual) {
+          return send(res, 409, {
+            error: { code: 'conflict', message: 'the clock is real time; start with FOLLOWUP_CLOCK_START to move it' },
+          });
+        }
+        let target: Date | undefined;
+        if (input.to) target = new Date(input.to);
+        else if (input.advance) {
+          const d = Duration.fromISO(input.advance);
+          if (d.isValid) target = new Date(clock.now().getTime() + d.toMillis());
+        }
+        if (!target || Number.isNaN(target.getTime()) || target < clock.now()) {
+          return send(res, 400, {
+            error: {
+              code: 'validation_failed',
+              message: 'give {"advance":"<ISO 8601 duration>"} or {"to":"<RFC 3339 date-time>"} not before now',
+              details: [{ path: input.to ? 'to' : 'advance', message: 'invalid or in the past' }],
+            },
+          });
+        }
+        const now = await advanceTo(target);
+        return send(res, 200, { now: now.toISOString() });
+      }
+      return send(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${url.pathname}` } });
+    };
+
+    const server: Server = createServer(async (req, res) => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const body = await readBody(req, 10 * 1024 * 1024);
+        if (body === undefined) {
+          return send(res, 413, { error: { code: 'payload_too_large', message: 'body over 10 MB' } });
+        }
+        const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
+        if (!matched) return await local(req, url, body, res);
+        const event = toApiEvent(req, url, matched.route.routeKey, matched.params, body);
+        const result = await matched.route.handler(event, lambdaContext('api'));
+        res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+        res.end(result.body ?? '');
+      } catch (err) {
+        logger.error('local server', { error: err as Error });
+        if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: String(err) } });
+      }
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, host, () => resolve());
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+
+    const seed: ShopRecord = {
+      shop: {
+        id: 'demo',
+        name: 'Demo Tea House',
+        timeZone: 'Asia/Shanghai',
+        defaultLocale: 'zh-CN',
+        settings: defaultShopSettings(),
+      },
+      webhookSecrets: [options.demoWebhookSecret ?? DEMO_WEBHOOK_SECRET],
+      adminTokenHashes: [sha256Hex(options.demoAdminToken ?? DEMO_ADMIN_TOKEN)],
+    };
+    await putShop(table, seed);
+
+    return {
+      url: `http://${host}:${port}`,
+      clock,
+      outbox,
+      table,
+      sqs,
+      queueUrl: queues.queueUrl,
+      deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      advanceTo,
+      runDue: () => exclusive(runDueNow),
+      putShop: (record) => putShop(table, record),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+};
+
