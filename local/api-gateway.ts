@@ -46,7 +46,8 @@ export const toApiEvent = (
 ): ApiEvent => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const now = new Date();
   const query = Object.fromEntries(url.searchParams);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChannelTransport, OutgoingMessage } from '../functions/channels/channel.ts';
 import type { Clock } from '../functions/domain/clock.ts';

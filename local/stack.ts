@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Duration } from 'luxon';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
 import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
+import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
 import { createAdminHandler } from '../functions/handlers/admin.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
@@ -20,8 +25,7 @@ import { nextDueAt } from '../functions/store/follow-up-store.ts';
 import { createShopDirectory } from '../functions/store/shop-directory.ts';
 import { putShop, type ShopRecord } from '../functions/store/shop-store.ts';
 import { tableDefinition } from '../functions/store/table.ts';
-import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
-import { loadTemplates, defaultTemplatesDir } from '../functions/templates/load-templates.ts';
+import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
 import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
@@ -50,6 +54,8 @@ export interface LocalStackOptions {
   /** Backoff base for retryable delivery failures, seconds (SQS visibility). */
   retryBaseSeconds?: number;
   maxReceiveCount?: number;
+  /** The send queue's visibility timeout: how long a message that crashed its sender stays hidden. */
+  visibilityTimeoutSeconds?: number;
   webhookTimeoutMs?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -139,7 +145,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const queues = await ensureSendQueues(
       sqs,
       { queue: 'followup-send', deadLetterQueue: 'followup-send-dlq' },
-      { visibilityTimeoutSeconds: 30, maxReceiveCount },
+      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount },
     );
 
     const shops = createShopDirectory(table, 0);
@@ -191,7 +197,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const runDueNow = async () => {
       const now = clock.now();
       if (now > sweptThrough) {
-        await sweep({ from: sweptThrough.toISOString(), to: now.toISOString() }, lambdaContext('sweep'));
+        await sweep(
+          { from: sweptThrough.toISOString(), to: now.toISOString() },
+          lambdaContext('sweep'),
+        );
         sweptThrough = now;
       }
       await dispatcher(undefined, lambdaContext('dispatcher'));
@@ -204,7 +213,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     const advanceTo = (to: Date) =>
       exclusive(async () => {
-        if (!clock.manual) throw new Error('the clock is real time; start with FOLLOWUP_CLOCK_START to move it');
+        if (!clock.manual)
+          throw new Error('the clock is real time; start with FOLLOWUP_CLOCK_START to move it');
         await runDueNow();
         for (let guard = 0; guard < 100_000; guard++) {
           const now = clock.now();
@@ -238,7 +248,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       res.end(JSON.stringify(body));
     };
     const local = async (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => {
-      if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
+      if (req.method === 'GET' && url.pathname === '/health')
+        return send(res, 200, { status: 'ok' });
       if (req.method === 'GET' && url.pathname === '/_local/outbox') {
         const orderId = url.searchParams.get('orderId') ?? undefined;
         const shopId = url.searchParams.get('shopId') ?? undefined;
@@ -249,11 +260,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         try {
           input = JSON.parse(body || '{}');
         } catch {
-          return send(res, 400, { error: { code: 'validation_failed', message: 'body is not valid JSON' } });
+          return send(res, 400, {
+            error: { code: 'validation_failed', message: 'body is not valid JSON' },
+          });
         }
         if (!clock.manual) {
           return send(res, 409, {
-            error: { code: 'conflict', message: 'the clock is real time; start with FOLLOWUP_CLOCK_START to move it' },
+            error: {
+              code: 'conflict',
+              message: 'the clock is real time; start with FOLLOWUP_CLOCK_START to move it',
+            },
           });
         }
         let target: Date | undefined;
@@ -266,7 +282,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           return send(res, 400, {
             error: {
               code: 'validation_failed',
-              message: 'give {"advance":"<ISO 8601 duration>"} or {"to":"<RFC 3339 date-time>"} not before now',
+              message:
+                'give {"advance":"<ISO 8601 duration>"} or {"to":"<RFC 3339 date-time>"} not before now',
               details: [{ path: input.to ? 'to' : 'advance', message: 'invalid or in the past' }],
             },
           });
@@ -274,7 +291,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         const now = await advanceTo(target);
         return send(res, 200, { now: now.toISOString() });
       }
-      return send(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${url.pathname}` } });
+      return send(res, 404, {
+        error: { code: 'not_found', message: `no route for ${req.method} ${url.pathname}` },
+      });
     };
 
     const server: Server = createServer(async (req, res) => {
@@ -282,7 +301,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         const url = new URL(req.url ?? '/', 'http://localhost');
         const body = await readBody(req, 10 * 1024 * 1024);
         if (body === undefined) {
-          return send(res, 413, { error: { code: 'payload_too_large', message: 'body over 10 MB' } });
+          return send(res, 413, {
+            error: { code: 'payload_too_large', message: 'body over 10 MB' },
+          });
         }
         const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
         if (!matched) return await local(req, url, body, res);
@@ -292,7 +313,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         res.end(result.body ?? '');
       } catch (err) {
         logger.error('local server', { error: err as Error });
-        if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: String(err) } });
+        if (!res.headersSent)
+          send(res, 500, { error: { code: 'internal_error', message: String(err) } });
       }
     });
     const host = options.host ?? '127.0.0.1';
@@ -341,4 +363,3 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     throw err;
   }
 };
-

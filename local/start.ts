@@ -18,7 +18,9 @@ const stack = await startLocalStack({
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`order follow-up local stack ready in ${seconds} s at ${stack.url}`);
 console.log(`  shop 'demo' (Asia/Shanghai): POST ${stack.url}/v1/shops/demo/events`);
-console.log(`  clock: ${stack.clock.manual ? `test clock at ${stack.clock.now().toISOString()} (POST ${stack.url}/_local/clock)` : 'real time'}`);
+console.log(
+  `  clock: ${stack.clock.manual ? `test clock at ${stack.clock.now().toISOString()} (POST ${stack.url}/_local/clock)` : 'real time'}`,
+);
 console.log(`  outbox: ${stack.url}/_local/outbox`);
 
 let stopping = false;

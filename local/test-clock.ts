@@ -26,7 +26,9 @@ export const createLocalClock = (start: string | undefined): LocalClock => {
     now: () => new Date(current),
     set(instant) {
       if (instant.getTime() < current) {
-        throw new Error(`the test clock only moves forward (now ${new Date(current).toISOString()})`);
+        throw new Error(
+          `the test clock only moves forward (now ${new Date(current).toISOString()})`,
+        );
       }
       current = instant.getTime();
     },

@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import { RouteNotFoundError, ShopNotFoundError } from '../domain/errors.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam } from '../http/api.ts';

@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { type DispatchDeps, type DispatchReport, dispatchDue } from '../use-cases/dispatch-due.ts';
 
@@ -12,6 +12,7 @@ export const createDispatcherHandler = (deps: DispatcherHandlerDeps) =>
   middy<ScheduledEvent | undefined, DispatchReport>().handler(async () => {
     const report = await dispatchDue(deps);
     if (report.found > 0) deps.logger.info('dispatched', { ...report });
-    if (report.rejected > 0) deps.logger.warn('send queue rejected messages; their lease brings them back', { ...report });
+    if (report.rejected > 0)
+      deps.logger.warn('send queue rejected messages; their lease brings them back', { ...report });
     return report;
   });

@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import {
   PayloadTooLargeError,
   ShopNotFoundError,
@@ -10,8 +10,8 @@ import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from 
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
 import { verifySignature } from '../http/webhook-signature.ts';
-import { type IngestDeps, ingestOrderEvent } from '../use-cases/ingest-event.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
+import { type IngestDeps, ingestOrderEvent } from '../use-cases/ingest-event.ts';
 
 export const MAX_EVENT_BYTES = 256 * 1024;
 
@@ -51,7 +51,12 @@ export const createIntakeHandler = (deps: IntakeHandlerDeps) =>
       );
       const orderEvent = parseJsonBody(body, orderEventSchema);
       const result = await ingestOrderEvent(deps, record.shop, orderEvent, webhookId);
-      deps.logger.info('order event', { shopId, eventId: orderEvent.id, type: orderEvent.type, result });
+      deps.logger.info('order event', {
+        shopId,
+        eventId: orderEvent.id,
+        type: orderEvent.type,
+        result,
+      });
       return result === 'accepted'
         ? json(202, { status: 'accepted' })
         : json(200, { status: 'duplicate' });

@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { runDueSweeps, type SweepDeps } from '../use-cases/run-payment-sweep.ts';
 

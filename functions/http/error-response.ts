@@ -1,5 +1,5 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
 import { type ErrorCode, FollowUpError, ValidationError } from '../domain/errors.ts';
 import { type ApiEvent, type ApiResult, json } from './api.ts';
 
@@ -36,7 +36,10 @@ export const httpErrors = (logger: Logger): MiddlewareObj<ApiEvent, ApiResult> =
     }
     logger.error('request failed', { error: err as Error });
     request.response = json(500, {
-      error: { code: 'internal_error', message: 'the request could not be processed; it is safe to retry' },
+      error: {
+        code: 'internal_error',
+        message: 'the request could not be processed; it is safe to retry',
+      },
     });
   },
 });

@@ -20,7 +20,8 @@ export const verifySignature = (rawBody: string, h: SignatureHeaders, secrets: s
     ].filter(Boolean);
     throw new UnauthorizedError(`missing signature header(s): ${missing.join(', ')}`);
   }
-  if (secrets.length === 0) throw new UnauthorizedError('this shop has no webhook secret configured');
+  if (secrets.length === 0)
+    throw new UnauthorizedError('this shop has no webhook secret configured');
   const headers = {
     'webhook-id': h.id,
     'webhook-timestamp': h.timestamp,

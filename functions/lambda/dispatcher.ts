@@ -1,5 +1,5 @@
-import { clock, logger, sqs, table } from '../config/lambda-deps.ts';
 import { numberEnv, requireEnv } from '../config/env.ts';
+import { clock, logger, sqs, table } from '../config/lambda-deps.ts';
 import { createDispatcherHandler } from '../handlers/dispatcher.ts';
 import { createSendQueue } from '../queue/send-queue.ts';
 

@@ -1,5 +1,5 @@
-import { clock, logger, shops, table } from '../config/lambda-deps.ts';
 import { numberEnv } from '../config/env.ts';
+import { clock, logger, shops, table } from '../config/lambda-deps.ts';
 import { createSweepHandler } from '../handlers/sweep.ts';
 
 export const handler = createSweepHandler({

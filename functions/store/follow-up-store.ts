@@ -6,7 +6,7 @@ import type {
   NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
 import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
-import { DUE_INDEX, allDuePks, duePk, dueShardOf, followUpKey } from './table.ts';
+import { allDuePks, DUE_INDEX, duePk, dueShardOf, followUpKey } from './table.ts';
 
 export interface FollowUpItem extends FollowUp {
   pk: string;

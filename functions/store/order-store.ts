@@ -1,9 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
-import { isClosed, isPaid, placedAt, type OrderState } from '../domain/order/order-state.ts';
+import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/order-state.ts';
 import { isConditionFailed, type TableRef } from './dynamo.ts';
+import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
 import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
-import { fromFollowUpItem, type FollowUpItem } from './follow-up-store.ts';
 
 export interface OrderItem extends OrderState {
   pk: string;
@@ -88,7 +88,9 @@ export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderSt
         Item: item,
         ConditionExpression:
           state.version === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-        ...(state.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': state.version } }),
+        ...(state.version === 0
+          ? {}
+          : { ExpressionAttributeValues: { ':expected': state.version } }),
       }),
     );
   } catch (err) {

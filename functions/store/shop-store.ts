@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { shopSettingsSchema, type Shop } from '../domain/shop/shop-settings.ts';
+import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import type { TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
 

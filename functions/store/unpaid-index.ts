@@ -16,7 +16,10 @@ export const queryUnpaidOrderIds = async (
         TableName: t.tableName,
         IndexName: UNPAID_INDEX,
         KeyConditionExpression: 'unpaidPk = :pk AND unpaidSk < :before',
-        ExpressionAttributeValues: { ':pk': unpaidPk(shopId), ':before': placedBefore.toISOString() },
+        ExpressionAttributeValues: {
+          ':pk': unpaidPk(shopId),
+          ':before': placedBefore.toISOString(),
+        },
         ExclusiveStartKey: startKey,
       }),
     );

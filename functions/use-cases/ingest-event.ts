@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
-import { orderStamp, type CustomerHistory } from '../domain/order/customer-history.ts';
+import { type CustomerHistory, orderStamp } from '../domain/order/customer-history.ts';
 import type { OrderEvent } from '../domain/order/order-event.ts';
 import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/order/order-state.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';

@@ -74,7 +74,11 @@ export const sweepInstants = (shop: Shop, from: Date, to: Date): Date[] => {
 };
 
 /** Every sweep that falls in (from, to], for every shop: what the scheduled sweep handler runs. */
-export const runDueSweeps = async (deps: SweepDeps, from: Date, to: Date): Promise<SweepReport[]> => {
+export const runDueSweeps = async (
+  deps: SweepDeps,
+  from: Date,
+  to: Date,
+): Promise<SweepReport[]> => {
   const reports: SweepReport[] = [];
   for (const record of await deps.shops.list()) {
     for (const at of sweepInstants(record.shop, from, to)) {

@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OutgoingMessage } from '../channels/channel.ts';
+import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DeliveryError } from '../domain/errors.ts';
-import { flowNamed } from '../domain/flows/registry.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
+import { flowNamed } from '../domain/flows/registry.ts';
 import { type FollowUpKey, followUpId } from '../domain/follow-ups/follow-up.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
-import type { OutgoingMessage } from '../channels/channel.ts';
-import { routeFor, type Transports } from '../channels/channel-router.ts';
 import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { claimFollowUp, recordOutcome } from '../store/follow-up-store.ts';
@@ -73,7 +73,10 @@ export const sendFollowUp = async (
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
   if (!claim.claimed) {
     if (followUp.status === 'queued') {
-      throw new RetryLater(`${followUpId(key)} is being sent by another worker`, deps.retryBaseSeconds);
+      throw new RetryLater(
+        `${followUpId(key)} is being sent by another worker`,
+        deps.retryBaseSeconds,
+      );
     }
     return 'already-done';
   }
@@ -83,12 +86,17 @@ export const sendFollowUp = async (
   const shopRecord = await deps.shops.get(key.shopId);
   const flow = flowNamed(key.flow);
   if (!shopRecord || !flow) {
-    await outcome({ status: 'failed', reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists' });
+    await outcome({
+      status: 'failed',
+      reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists',
+    });
     return 'failed';
   }
   const shop = shopRecord.shop;
   const customerId = order.data.customer?.id;
-  const customer = customerId ? await getCustomerHistory(deps.table, shop.id, customerId) : undefined;
+  const customer = customerId
+    ? await getCustomerHistory(deps.table, shop.id, customerId)
+    : undefined;
   const decision = flow.recheck({ order, followUps, customer, shop, now }, followUp);
   if (decision.action === 'skip') {
     await outcome({ status: 'skipped', reason: decision.reason });
@@ -113,7 +121,13 @@ export const sendFollowUp = async (
       template: followUp.template,
       channel,
       locales: [locale, shop.defaultLocale, 'en'],
-      context: buildMessageContext({ order, shop, followUp: { ...followUp, channel }, locale, now }),
+      context: buildMessageContext({
+        order,
+        shop,
+        followUp: { ...followUp, channel },
+        locale,
+        now,
+      }),
     });
     message = {
       id: messageIdOf(key),
@@ -135,7 +149,11 @@ export const sendFollowUp = async (
       },
     };
   } catch (err) {
-    await outcome({ status: 'failed', reason: `template error: ${(err as Error).message}`, channel });
+    await outcome({
+      status: 'failed',
+      reason: `template error: ${(err as Error).message}`,
+      channel,
+    });
     return 'failed';
   }
 
@@ -146,9 +164,13 @@ export const sendFollowUp = async (
     const why = (err as Error).message;
     if (retryable && receiveCount < deps.maxAttempts) {
       await outcome({ status: 'queued', lastError: why });
-      throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, backoff(deps, receiveCount), {
-        cause: err,
-      });
+      throw new RetryLater(
+        `delivery of ${followUpId(key)} failed, will retry: ${why}`,
+        backoff(deps, receiveCount),
+        {
+          cause: err,
+        },
+      );
     }
     const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
     await outcome({ status: 'failed', reason, channel });

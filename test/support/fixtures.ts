@@ -1,5 +1,13 @@
-import type { OrderEvent, OrderEventType, OrderData } from '../../functions/domain/order/order-event.ts';
-import { applyEvent, emptyOrder, type OrderState } from '../../functions/domain/order/order-state.ts';
+import type {
+  OrderData,
+  OrderEvent,
+  OrderEventType,
+} from '../../functions/domain/order/order-event.ts';
+import {
+  applyEvent,
+  emptyOrder,
+  type OrderState,
+} from '../../functions/domain/order/order-state.ts';
 import { defaultShopSettings, type Shop } from '../../functions/domain/shop/shop-settings.ts';
 
 export const demoShop = (overrides: Partial<Shop> = {}): Shop => ({

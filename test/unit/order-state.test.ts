@@ -14,31 +14,63 @@ const at = (hour: number) => `2026-11-22T${String(hour).padStart(2, '0')}:00:00+
 describe('order state machine', () => {
   const cases: { name: string; events: [OrderEventType, number][]; status: string }[] = [
     { name: 'created only', events: [['order.created', 10]], status: 'pending_payment' },
-    { name: 'created then paid', events: [['order.created', 10], ['order.paid', 11]], status: 'paid' },
-    { name: 'paid before created', events: [['order.paid', 11], ['order.created', 10]], status: 'paid' },
+    {
+      name: 'created then paid',
+      events: [
+        ['order.created', 10],
+        ['order.paid', 11],
+      ],
+      status: 'paid',
+    },
+    {
+      name: 'paid before created',
+      events: [
+        ['order.paid', 11],
+        ['order.created', 10],
+      ],
+      status: 'paid',
+    },
     {
       name: 'late created never reopens payment',
-      events: [['order.created', 10], ['order.paid', 11], ['order.created', 12]],
+      events: [
+        ['order.created', 10],
+        ['order.paid', 11],
+        ['order.created', 12],
+      ],
       status: 'paid',
     },
     {
       name: 'delivered before shipped',
-      events: [['order.delivered', 15], ['order.shipped', 12]],
+      events: [
+        ['order.delivered', 15],
+        ['order.shipped', 12],
+      ],
       status: 'delivered',
     },
     {
       name: 'cancelled wins over progress',
-      events: [['order.created', 10], ['order.cancelled', 11], ['order.paid', 12]],
+      events: [
+        ['order.created', 10],
+        ['order.cancelled', 11],
+        ['order.paid', 12],
+      ],
       status: 'cancelled',
     },
     {
       name: 'latest terminal wins',
-      events: [['order.refunded', 14], ['order.closed', 13]],
+      events: [
+        ['order.refunded', 14],
+        ['order.closed', 13],
+      ],
       status: 'refunded',
     },
     {
       name: 'completed is furthest progress',
-      events: [['order.completed', 20], ['order.delivered', 18], ['order.paid', 11]],
+      events: [
+        ['order.completed', 20],
+        ['order.delivered', 18],
+        ['order.paid', 11],
+      ],
       status: 'completed',
     },
   ];
@@ -76,7 +108,10 @@ describe('order state machine', () => {
         shipment: { carrier: 'SF Express', trackingNumber: 'SF1' },
         customer: { phone: '+8613900000000' },
       }),
-      orderEvent('order.created', at(10), { total: '50.00', customer: { phone: '+8613800138000', name: 'Old' } }),
+      orderEvent('order.created', at(10), {
+        total: '50.00',
+        customer: { phone: '+8613800138000', name: 'Old' },
+      }),
     );
     expect(state.data.customer?.phone).toBe('+8613900000000');
     expect(state.data.customer?.name).toBe('Old');
@@ -87,7 +122,10 @@ describe('order state machine', () => {
   it('treats a shipment as proof of payment and tracks an open delivery exception', () => {
     const shipped = orderWith(orderEvent('order.shipped', at(12)));
     expect(isPaid(shipped)).toBe(true);
-    const stuck = orderWith(orderEvent('order.shipped', at(12)), orderEvent('order.delivery_exception', at(14)));
+    const stuck = orderWith(
+      orderEvent('order.shipped', at(12)),
+      orderEvent('order.delivery_exception', at(14)),
+    );
     expect(deliveryExceptionOpen(stuck)).toBe(true);
     const resolved = orderWith(
       orderEvent('order.delivery_exception', at(14)),

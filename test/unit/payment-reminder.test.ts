@@ -13,7 +13,10 @@ import { demoShop, orderEvent, orderWith } from '../support/fixtures.ts';
 const shop = demoShop();
 const created = (order = {}) => orderEvent('order.created', '2026-11-22T10:00:00+08:00', order);
 
-const asFollowUp = (f: ReturnType<typeof planFollowUps>['create'][number], patch: Partial<FollowUp> = {}): FollowUp => ({
+const asFollowUp = (
+  f: ReturnType<typeof planFollowUps>['create'][number],
+  patch: Partial<FollowUp> = {},
+): FollowUp => ({
   ...f,
   updatedAt: f.createdAt,
   attempts: 0,
@@ -24,7 +27,13 @@ describe('payment reminder planning', () => {
   const now = new Date('2026-11-22T10:00:05+08:00');
 
   it('plans the first reminder 30 min after the order and one 3 h before it closes', () => {
-    const plan = planFollowUps({ order: orderWith(created()), followUps: [], customer: undefined, shop, now });
+    const plan = planFollowUps({
+      order: orderWith(created()),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     expect(plan.create.map((f) => [f.step, f.dueAt, f.channel, f.status])).toEqual([
       ['first', '2026-11-22T02:30:00.000Z', 'sms', 'scheduled'],
       ['before-close', '2026-11-23T01:00:00.000Z', 'sms', 'scheduled'],
@@ -33,10 +42,24 @@ describe('payment reminder planning', () => {
 
   it.each([
     ['payBy unknown', { payBy: undefined }, ['first']],
-    ['before-close less than 2 h after the first', { payBy: '2026-11-22T15:00:00+08:00' }, ['first']],
-    ['before-close exactly 2 h after the first', { payBy: '2026-11-22T15:30:00+08:00' }, ['first', 'before-close']],
+    [
+      'before-close less than 2 h after the first',
+      { payBy: '2026-11-22T15:00:00+08:00' },
+      ['first'],
+    ],
+    [
+      'before-close exactly 2 h after the first',
+      { payBy: '2026-11-22T15:30:00+08:00' },
+      ['first', 'before-close'],
+    ],
   ])('%s', (_name, order, steps) => {
-    const plan = planFollowUps({ order: orderWith(created(order)), followUps: [], customer: undefined, shop, now });
+    const plan = planFollowUps({
+      order: orderWith(created(order)),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     expect(plan.create.map((f) => f.step)).toEqual(steps);
   });
 
@@ -45,7 +68,13 @@ describe('payment reminder planning', () => {
       createdAt: '2026-11-22T20:45:00+08:00',
       payBy: '2026-11-24T20:45:00+08:00',
     });
-    const plan = planFollowUps({ order: orderWith(late), followUps: [], customer: undefined, shop, now });
+    const plan = planFollowUps({
+      order: orderWith(late),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     const first = plan.create.find((f) => f.step === 'first');
     expect(first?.dueAt).toBe('2026-11-23T01:00:00.000Z');
     expect(first?.reason).toMatch(/quiet hours/);
@@ -56,7 +85,13 @@ describe('payment reminder planning', () => {
       createdAt: '2026-11-22T20:45:00+08:00',
       payBy: '2026-11-23T08:00:00+08:00',
     });
-    const plan = planFollowUps({ order: orderWith(late), followUps: [], customer: undefined, shop, now });
+    const plan = planFollowUps({
+      order: orderWith(late),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     expect(plan.create).toHaveLength(1);
     expect(plan.create[0]?.status).toBe('skipped');
     expect(plan.create[0]?.reason).toMatch(/quiet hours .* past the payment deadline/);
@@ -68,7 +103,13 @@ describe('payment reminder planning', () => {
       payBy: undefined,
       customer: { id: 'C9', phone: '+12125550100', timeZone: 'America/New_York' },
     });
-    const plan = planFollowUps({ order: orderWith(ny), followUps: [], customer: undefined, shop, now });
+    const plan = planFollowUps({
+      order: orderWith(ny),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     expect(plan.create[0]?.dueAt).toBe('2026-11-23T14:00:00.000Z');
   });
 
@@ -78,9 +119,13 @@ describe('payment reminder planning', () => {
     ['order.closed', 'order closed'],
   ] as const)('%s cancels what is pending with reason "%s"', (type, reason) => {
     const order = orderWith(created(), orderEvent(type, '2026-11-22T10:10:00+08:00'));
-    const pending = planFollowUps({ order: orderWith(created()), followUps: [], customer: undefined, shop, now }).create.map((f) =>
-      asFollowUp(f),
-    );
+    const pending = planFollowUps({
+      order: orderWith(created()),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    }).create.map((f) => asFollowUp(f));
     const plan = planFollowUps({ order, followUps: pending, customer: undefined, shop, now });
     expect(plan.create).toEqual([]);
     expect(plan.cancel).toEqual([
@@ -90,7 +135,13 @@ describe('payment reminder planning', () => {
   });
 
   it('never plans a step twice', () => {
-    const first = planFollowUps({ order: orderWith(created()), followUps: [], customer: undefined, shop, now });
+    const first = planFollowUps({
+      order: orderWith(created()),
+      followUps: [],
+      customer: undefined,
+      shop,
+      now,
+    });
     const again = planFollowUps({
       order: orderWith(created()),
       followUps: first.create.map((f) => asFollowUp(f)),
@@ -114,7 +165,9 @@ describe('payment reminder channel', () => {
     ['returning customer', {}, returning, 'call'],
     ['this order paid is not an earlier order', {}, { ...returning, paidOrders: ['A1001'] }, 'sms'],
   ])('%s → %s', (_name, order, history, channel) => {
-    expect(chooseReminderChannel(orderWith(created(order)), history, settings).channel).toBe(channel);
+    expect(chooseReminderChannel(orderWith(created(order)), history, settings).channel).toBe(
+      channel,
+    );
   });
 });
 
@@ -128,25 +181,45 @@ describe('payment reminder re-check at fire time', () => {
   }).create.map((f) => asFollowUp(f, { status: 'queued' }));
   const first = base[0] as FollowUp;
   const check = (order: ReturnType<typeof orderWith>, followUps: FollowUp[], at: string) =>
-    paymentReminderFlow.recheck({ order, followUps, customer: undefined, shop, now: new Date(at) }, first);
+    paymentReminderFlow.recheck(
+      { order, followUps, customer: undefined, shop, now: new Date(at) },
+      first,
+    );
 
   it('sends when still unpaid in allowed hours', () => {
-    expect(check(orderWith(created()), base, '2026-11-22T02:30:00Z')).toEqual({ action: 'send', channel: 'sms' });
+    expect(check(orderWith(created()), base, '2026-11-22T02:30:00Z')).toEqual({
+      action: 'send',
+      channel: 'sms',
+    });
   });
   it('skips a paid order', () => {
     const paid = orderWith(created(), orderEvent('order.paid', '2026-11-22T10:20:00+08:00'));
-    expect(check(paid, base, '2026-11-22T02:30:00Z')).toEqual({ action: 'skip', reason: 'order paid' });
+    expect(check(paid, base, '2026-11-22T02:30:00Z')).toEqual({
+      action: 'skip',
+      reason: 'order paid',
+    });
   });
   it('skips when the budget is used', () => {
     const sent = [
-      asFollowUp({ ...first, step: 'sweep-2026-11-21' }, { status: 'sent', sentAt: '2026-11-21T12:00:00Z' }),
-      asFollowUp({ ...first, step: 'sweep-2026-11-20' }, { status: 'sent', sentAt: '2026-11-20T12:00:00Z' }),
+      asFollowUp(
+        { ...first, step: 'sweep-2026-11-21' },
+        { status: 'sent', sentAt: '2026-11-21T12:00:00Z' },
+      ),
+      asFollowUp(
+        { ...first, step: 'sweep-2026-11-20' },
+        { status: 'sent', sentAt: '2026-11-20T12:00:00Z' },
+      ),
     ];
     const verdict = check(orderWith(created()), [...base, ...sent], '2026-11-22T02:30:00Z');
-    expect(verdict).toEqual({ action: 'skip', reason: 'reminder budget used: 2 of 2 already sent' });
+    expect(verdict).toEqual({
+      action: 'skip',
+      reason: 'reminder budget used: 2 of 2 already sent',
+    });
   });
   it('skips after the payment deadline', () => {
-    expect(check(orderWith(created()), base, '2026-11-23T02:00:00Z')).toMatchObject({ action: 'skip' });
+    expect(check(orderWith(created()), base, '2026-11-23T02:00:00Z')).toMatchObject({
+      action: 'skip',
+    });
   });
   it('moves a reminder that fires in quiet hours to 09:00', () => {
     expect(check(orderWith(created()), base, '2026-11-22T14:00:00Z')).toMatchObject({
@@ -159,7 +232,12 @@ describe('payment reminder re-check at fire time', () => {
 describe('daily sweep decision', () => {
   const at = new Date('2026-11-22T20:00:00+08:00');
   const candidate = (order = {}, followUps: FollowUp[] = [], customer?: CustomerHistory) => ({
-    order: orderWith(orderEvent('order.created', '2026-11-22T15:00:00+08:00', { createdAt: '2026-11-22T15:00:00+08:00', ...order })),
+    order: orderWith(
+      orderEvent('order.created', '2026-11-22T15:00:00+08:00', {
+        createdAt: '2026-11-22T15:00:00+08:00',
+        ...order,
+      }),
+    ),
     followUps,
     customer,
   });
@@ -178,11 +256,24 @@ describe('daily sweep decision', () => {
   });
   it('leaves out an order reminded in the last 20 h', () => {
     const reminded = {
-      shopId: 'demo', orderId: 'A1001', flow: 'payment-reminder', step: 'first', template: 'first', channel: 'sms' as const,
-      category: 'transactional' as const, dueAt: '2026-11-22T07:30:00Z', status: 'sent' as const, createdAt: '', updatedAt: '',
-      sentAt: '2026-11-22T07:30:00Z', attempts: 1,
+      shopId: 'demo',
+      orderId: 'A1001',
+      flow: 'payment-reminder',
+      step: 'first',
+      template: 'first',
+      channel: 'sms' as const,
+      category: 'transactional' as const,
+      dueAt: '2026-11-22T07:30:00Z',
+      status: 'sent' as const,
+      createdAt: '',
+      updatedAt: '',
+      sentAt: '2026-11-22T07:30:00Z',
+      attempts: 1,
     };
-    expect(decideSweep(shop, at, candidate({}, [reminded]))).toMatchObject({ chase: false, reason: expect.stringMatching(/already reminded/) });
+    expect(decideSweep(shop, at, candidate({}, [reminded]))).toMatchObject({
+      chase: false,
+      reason: expect.stringMatching(/already reminded/),
+    });
   });
   it('chases a regular customer at the hour they usually order', () => {
     const history: CustomerHistory = {

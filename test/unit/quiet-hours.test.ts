@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isQuiet, nextAllowed } from '../../functions/domain/policy/quiet-hours.ts';
 import { compareDecimal } from '../../functions/domain/policy/decimal.ts';
+import { isQuiet, nextAllowed } from '../../functions/domain/policy/quiet-hours.ts';
 
 const window = { start: '21:00', end: '09:00' };
 
@@ -32,9 +32,9 @@ describe('quiet hours', () => {
   it('handles a window that does not cross midnight', () => {
     const day = { start: '12:00', end: '14:00' };
     expect(isQuiet(new Date('2026-11-22T12:30:00+08:00'), day, 'Asia/Shanghai')).toBe(true);
-    expect(nextAllowed(new Date('2026-11-22T12:30:00+08:00'), day, 'Asia/Shanghai').toISOString()).toBe(
-      '2026-11-22T06:00:00.000Z',
-    );
+    expect(
+      nextAllowed(new Date('2026-11-22T12:30:00+08:00'), day, 'Asia/Shanghai').toISOString(),
+    ).toBe('2026-11-22T06:00:00.000Z');
   });
 });
 

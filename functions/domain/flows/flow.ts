@@ -1,7 +1,7 @@
+import type { FireDecision, FollowUp, Plan } from '../follow-ups/follow-up.ts';
 import type { CustomerHistory } from '../order/customer-history.ts';
 import type { OrderState } from '../order/order-state.ts';
 import type { Shop } from '../shop/shop-settings.ts';
-import type { FireDecision, FollowUp, Plan } from '../follow-ups/follow-up.ts';
 
 /** Everything a flow may look at; all of it read fresh, so a re-check sees current state. */
 export interface FlowInput {

@@ -1,16 +1,11 @@
 import { DateTime, Duration } from 'luxon';
-import { habitualOrderHour, type CustomerHistory } from '../order/customer-history.ts';
-import { isClosed, isPaid, placedAt, statusOf, type OrderState } from '../order/order-state.ts';
-import type { Shop } from '../shop/shop-settings.ts';
-import type {
-  FireDecision,
-  FollowUp,
-  NewFollowUp,
-  Plan,
-} from '../follow-ups/follow-up.ts';
+import type { FireDecision, FollowUp, NewFollowUp, Plan } from '../follow-ups/follow-up.ts';
 import { isPending } from '../follow-ups/follow-up.ts';
+import { type CustomerHistory, habitualOrderHour } from '../order/customer-history.ts';
+import { isClosed, isPaid, type OrderState, placedAt, statusOf } from '../order/order-state.ts';
 import { chooseReminderChannel } from '../policy/channel-choice.ts';
 import { isQuiet, nextAllowed } from '../policy/quiet-hours.ts';
+import type { Shop } from '../shop/shop-settings.ts';
 import type { Flow, FlowInput } from './flow.ts';
 
 export const PAYMENT_REMINDER = 'payment-reminder';
@@ -125,7 +120,8 @@ const recheck = (input: FlowInput, followUp: FollowUp): FireDecision => {
   const { order, shop, now } = input;
   const s = shop.settings.paymentReminder;
   if (isPaid(order) || isClosed(order)) return { action: 'skip', reason: closedReason(order) };
-  if (!s.enabled) return { action: 'skip', reason: 'payment reminders are switched off for this shop' };
+  if (!s.enabled)
+    return { action: 'skip', reason: 'payment reminders are switched off for this shop' };
   const sent = remindersOf(input.followUps).filter((f) => f.status === 'sent');
   if (sent.length >= s.maxReminders) {
     return {
@@ -193,11 +189,16 @@ export const decideSweep = (shop: Shop, now: Date, candidate: SweepCandidate): S
   const { order } = candidate;
   const s = shop.settings.paymentReminder;
   const orderId = order.orderId;
-  if (isPaid(order) || isClosed(order)) return { orderId, chase: false, reason: closedReason(order) };
+  if (isPaid(order) || isClosed(order))
+    return { orderId, chase: false, reason: closedReason(order) };
   const placed = placedAt(order);
   if (!placed) return { orderId, chase: false, reason: 'order creation time unknown' };
   if (now < plus(placed, s.sweep.minOrderAge)) {
-    return { orderId, chase: false, reason: `placed less than ${Duration.fromISO(s.sweep.minOrderAge).toHuman()} ago` };
+    return {
+      orderId,
+      chase: false,
+      reason: `placed less than ${Duration.fromISO(s.sweep.minOrderAge).toHuman()} ago`,
+    };
   }
   const step = sweepStep(now, shop.timeZone);
   const input: FlowInput = { ...candidate, shop, now };
@@ -208,7 +209,12 @@ export const decideSweep = (shop: Shop, now: Date, candidate: SweepCandidate): S
   if (verdict.action === 'skip') return { orderId, chase: false, reason: verdict.reason };
 
   const tz = customerTimeZone(order, shop);
-  const habitual = habitualOrderHour(candidate.customer, orderId, tz, s.sweep.habitualHourMinOrders);
+  const habitual = habitualOrderHour(
+    candidate.customer,
+    orderId,
+    tz,
+    s.sweep.habitualHourMinOrders,
+  );
   let due = now;
   if (habitual !== undefined) {
     const local = DateTime.fromJSDate(now, { zone: tz });

@@ -45,7 +45,8 @@ export interface FollowUpKey {
   step: string;
 }
 
-export const followUpId = (k: FollowUpKey): string => `${k.shopId}/${k.orderId}/${k.flow}/${k.step}`;
+export const followUpId = (k: FollowUpKey): string =>
+  `${k.shopId}/${k.orderId}/${k.flow}/${k.step}`;
 
 /** What planning asks the store to do; creation is idempotent on the (order, flow, step) key. */
 export type NewFollowUp = Omit<FollowUp, 'updatedAt' | 'attempts'>;

@@ -29,7 +29,10 @@ const isTimeZone = (tz: string): boolean => {
 export const money = z
   .string()
   .regex(/^\d{1,13}(\.\d{1,4})?$/, 'must be a non-negative decimal string such as "199.00"');
-const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time with offset' });
+const instant = z.iso.datetime({
+  offset: true,
+  message: 'must be an RFC 3339 date-time with offset',
+});
 const shortText = z.string().min(1).max(200);
 
 export const orderItemSchema = z.object({
@@ -63,7 +66,10 @@ export const customerSchema = z.object({
 export const shipmentSchema = z.object({
   carrier: shortText.optional(),
   trackingNumber: z.string().min(1).max(64).optional(),
-  trackingUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional(),
+  trackingUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
   signedBy: z.string().min(1).max(200).optional(),
   exceptionCode: z.string().min(1).max(64).optional(),
   exceptionMessage: z.string().min(1).max(500).optional(),
@@ -86,7 +92,10 @@ export const orderDataSchema = z.object({
   items: z.array(orderItemSchema).max(500).optional(),
   customer: customerSchema.optional(),
   shipment: shipmentSchema.optional(),
-  paymentUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional(),
+  paymentUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
   unpaidReason: z.enum(UNPAID_REASONS).optional(),
 });
 

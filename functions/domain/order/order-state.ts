@@ -46,7 +46,8 @@ const PROGRESS: readonly Milestone[] = [
 ];
 const TERMINAL: readonly Milestone[] = ['refunded', 'cancelled', 'closed'];
 
-export const milestoneOf = (type: OrderEventType): Milestone => type.slice('order.'.length) as Milestone;
+export const milestoneOf = (type: OrderEventType): Milestone =>
+  type.slice('order.'.length) as Milestone;
 
 const toUtc = (iso: string): string => new Date(iso).toISOString();
 const later = (a: string | undefined, b: string | undefined): boolean =>
@@ -102,7 +103,8 @@ export const emptyOrder = (shopId: string, orderId: string): OrderState => ({
 });
 
 type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlain = (v: unknown): v is Plain =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Field-wise merge: `over` wins where it has a value; nested objects merge, arrays are replaced. */
 const merge = (under: Plain, over: Plain): Plain => {
@@ -123,7 +125,9 @@ export const mergeOrderData = (
 ): { data: OrderData; asOf: string } => {
   const incomingWins = incomingAt >= currentAsOf;
   const data = (
-    incomingWins ? merge(current as Plain, incoming as Plain) : merge(incoming as Plain, current as Plain)
+    incomingWins
+      ? merge(current as Plain, incoming as Plain)
+      : merge(incoming as Plain, current as Plain)
   ) as OrderData;
   return { data: { ...data, id: current.id }, asOf: incomingWins ? incomingAt : currentAsOf };
 };

@@ -24,7 +24,12 @@ export const nextAllowed = (instant: Date, window: QuietHoursWindow, timeZone: s
   if (!isQuiet(instant, window, timeZone)) return instant;
   const local = DateTime.fromJSDate(instant, { zone: timeZone });
   const end = minutesOf(window.end);
-  let candidate = local.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
+  let candidate = local.set({
+    hour: Math.floor(end / 60),
+    minute: end % 60,
+    second: 0,
+    millisecond: 0,
+  });
   if (candidate <= local) candidate = candidate.plus({ days: 1 });
   return candidate.toJSDate();
 };

@@ -2,7 +2,9 @@ import { Duration } from 'luxon';
 import { z } from 'zod';
 import { money } from '../order/order-event.ts';
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "09:00"');
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "09:00"');
 const isoDuration = z
   .string()
   .refine((v) => Duration.fromISO(v).isValid, 'must be an ISO 8601 duration such as "PT30M"');

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.ts';
+import { orderData } from '../support/fixtures.ts';
+import { advance, outbox, postEvent, startTestStack, timeline } from '../support/test-stack.ts';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startTestStack({ clockStart: '2026-11-22T02:00:00Z' });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const event = (id: string, type: string, occurredAt: string, order: Record<string, unknown>) => ({
+  id,
+  type,
+  occurredAt,
+  order,
+});
+
+describe('payment chasing (催付) end to end', () => {
+  it('reminds once 30 min after the order, then stops when it is paid', async () => {
+    const order = orderData({ id: 'L1' });
+    expect(
+      (
+        await postEvent(
+          stack,
+          event('evt_L1_created', 'order.created', '2026-11-22T10:00:00+08:00', order),
+        )
+      ).status,
+    ).toBe(202);
+
+    await advance(stack, { advance: 'PT29M' });
+    expect(await outbox(stack, 'L1')).toEqual([]);
+
+    const moved = await advance(stack, { advance: 'PT2M' });
+    expect(moved.body.now).toBe('2026-11-22T02:31:00.000Z');
+    const messages = await outbox(stack, 'L1');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      flow: 'payment-reminder',
+      step: 'first',
+      channel: 'sms',
+      to: '+8613800138000',
+      sentAt: '2026-11-22T02:30:00.000Z',
+    });
+    expect(messages[0]?.body).toContain('#1001');
+
+    expect(
+      (
+        await postEvent(
+          stack,
+          event('evt_L1_paid', 'order.paid', '2026-11-22T10:40:00+08:00', { id: 'L1' }),
+        )
+      ).status,
+    ).toBe(202);
+    await advance(stack, { advance: 'P2D' });
+    expect(await outbox(stack, 'L1')).toHaveLength(1);
+
+    const view = await timeline(stack, 'L1');
+    expect(view.status).toBe(200);
+    expect(view.body.order.status).toBe('paid');
+    expect(view.body.events.map((e) => e.type)).toEqual(['order.created', 'order.paid']);
+    expect(view.body.followUps).toEqual([
+      expect.objectContaining({ step: 'first', status: 'sent', channel: 'sms' }),
+      expect.objectContaining({ step: 'before-close', status: 'cancelled', reason: 'order paid' }),
+    ]);
+  });
+
+  it('sends nothing when the order is paid before the first reminder', async () => {
+    await postEvent(
+      stack,
+      event(
+        'evt_L2_c',
+        'order.created',
+        '2026-11-24T10:31:00+08:00',
+        orderData({
+          id: 'L2',
+          createdAt: '2026-11-24T10:31:00+08:00',
+          payBy: '2026-11-25T10:31:00+08:00',
+        }),
+      ),
+    );
+    await postEvent(
+      stack,
+      event('evt_L2_p', 'order.paid', '2026-11-24T10:40:00+08:00', { id: 'L2' }),
+    );
+    await advance(stack, { advance: 'P2D' });
+    expect(await outbox(stack, 'L2')).toEqual([]);
+    const view = await timeline(stack, 'L2');
+    expect(view.body.followUps.map((f) => [f.step, f.status, f.reason])).toEqual([
+      ['first', 'cancelled', 'order paid'],
+      ['before-close', 'cancelled', 'order paid'],
+    ]);
+  });
+
+  it('chases an order that stays unpaid at most twice: first reminder, then the daily sweep', async () => {
+    // The next Shanghai calendar day, whatever the earlier tests left the clock at.
+    const now = stack.clock.now();
+    const local = new Date(now.getTime() + 32 * 3_600_000).toISOString().slice(0, 10);
+    const createdAt = `${local}T11:00:00+08:00`;
+    await stack.advanceTo(new Date(createdAt));
+    await postEvent(
+      stack,
+      event(
+        'evt_L3_c',
+        'order.created',
+        createdAt,
+        orderData({ id: 'L3', createdAt, payBy: undefined }),
+      ),
+    );
+    await advance(stack, { advance: 'P4D' });
+    const messages = await outbox(stack, 'L3');
+    expect(messages.map((m) => m.step)).toEqual(['first', expect.stringMatching(/^sweep-/)]);
+    const view = await timeline(stack, 'L3');
+    const sweeps = view.body.followUps.filter((f) => f.step.startsWith('sweep-'));
+    expect(sweeps.filter((f) => f.status === 'sent')).toHaveLength(1);
+    // The first evening sweep came 9.5 h after the first reminder: not chased again that day.
+    expect(view.body.followUps.find((f) => f.step === `sweep-${local}`)).toBeUndefined();
+  });
+});
