@@ -11,7 +11,7 @@ export interface DispatcherHandlerDeps extends DispatchDeps {
 export const createDispatcherHandler = (deps: DispatcherHandlerDeps) =>
   middy<ScheduledEvent | undefined, DispatchReport>().handler(async () => {
     const report = await dispatchDue(deps);
-    if (report.found > 0) deps.logger.info('dispatched', { ...report });
+    deps.logger.info('dispatched', { ...report });
     if (report.rejected > 0)
       deps.logger.warn('send queue rejected messages; their lease brings them back', { ...report });
     return report;

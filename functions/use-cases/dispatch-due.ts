@@ -21,6 +21,8 @@ export interface DispatchReport {
   found: number;
   queued: number;
   rejected: number;
+  /** How late the oldest due follow-up of this tick was: the dispatcher lag an alarm watches. */
+  lagMs: number;
 }
 
 const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
@@ -47,10 +49,20 @@ export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> =
     allDuePks().map((pk) => queryDue(deps.table, pk, now, deps.maxPerShard)),
   );
   const due = shards.flat();
+  const oldest = due.reduce<string | undefined>(
+    (min, e) => (!min || e.dueSk < min ? e.dueSk : min),
+    undefined,
+  );
+  const lagMs = oldest ? Math.max(0, now.getTime() - new Date(oldest).getTime()) : 0;
   const won = await inParallel(due, deps.concurrency, (entry) =>
     markQueued(deps.table, entry, lease, now),
   );
   const keys: FollowUpKey[] = due.filter((_, i) => won[i]).map((e) => e.key);
   const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
-  return { found: due.length, queued: keys.length - rejected.length, rejected: rejected.length };
+  return {
+    found: due.length,
+    queued: keys.length - rejected.length,
+    rejected: rejected.length,
+    lagMs,
+  };
 };
