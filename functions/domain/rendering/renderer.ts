@@ -6,7 +6,7 @@ export interface RenderRequest {
   channel: Channel;
   /** Most preferred first, e.g. [customer locale, shop default, 'en']. */
   locales: string[];
-  context: Record<string, unknown>;
+  context: object;
 }
 
 export interface RenderedMessage {
