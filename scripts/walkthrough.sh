@@ -30,7 +30,7 @@ echo "3. advance 2 minutes: one SMS reminder"
 advance PT2M
 outbox
 echo "4. order.paid"
-post_event '{"id":"evt_'$ORDER'_paid","type":"order.paid","occurredAt":"2026-11-22T10:40:00+08:00","order":{"id":"'$ORDER'"}}'
+post_event '{"id":"evt_'$ORDER'_paid","type":"order.paid","occurredAt":"2026-11-22T10:31:00+08:00","order":{"id":"'$ORDER'"}}'
 echo "5. advance 2 days: still one message; the timeline says why"
 advance P2D
 outbox
