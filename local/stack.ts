@@ -7,6 +7,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Duration } from 'luxon';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   webhookTimeoutMs?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Called with the document client before use, e.g. to meter consumed capacity. */
+  instrument?: (doc: DynamoDBDocumentClient) => void;
 }
 
 export interface LocalStack {
@@ -135,6 +138,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       endpoint = ddb.endpoint;
     }
     const doc = createDocumentClient({ endpoint });
+    options.instrument?.(doc);
     const table: TableRef = { doc, tableName: options.tableName ?? 'followups' };
     await createTable(table);
 
