@@ -193,7 +193,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       waitTimeSeconds: 1,
       onError: (err) => logger.error('poller', { error: err as Error }),
     });
-    poller.start();
+    // With a test clock only the dispatcher enqueues, and every dispatch drains the queue itself.
+    if (!clock.manual) poller.start();
     stoppers.push(() => poller.stop());
 
     const exclusive = serial();

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, startLocalStack } from './stack.ts';
 
 /** `npm start`: the whole system on this machine, configured by environment variables only. */
+// Node 20 is supported for local work; Lambda runs nodejs22.x, so the SDK's notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const started = performance.now();
 const env = process.env;
 const stack = await startLocalStack({
