@@ -37,9 +37,10 @@ export const meterCapacity = (doc: DynamoDBDocumentClient) => {
       if (READS.has(name)) totals.readUnits += units;
       else totals.writeUnits += units;
       totals.requests += 1;
-      const entry = (totals.byCommand[name] ??= { requests: 0, units: 0 });
+      const entry = totals.byCommand[name] ?? { requests: 0, units: 0 };
       entry.requests += 1;
       entry.units += units;
+      totals.byCommand[name] = entry;
       return result;
     },
     { step: 'initialize', name: 'meterCapacity' },
