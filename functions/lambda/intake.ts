@@ -1,4 +1,4 @@
-import { clock, logger, shops, table } from '../config/lambda-deps.ts';
+import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
 import { createIntakeHandler } from '../handlers/intake.ts';
 
-export const handler = createIntakeHandler({ table, clock, shops, logger });
+export const handler = createIntakeHandler({ table, clock, shops: shopsFor('intake'), logger });

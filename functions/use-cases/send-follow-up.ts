@@ -141,6 +141,7 @@ export const sendFollowUp = async (
       body: rendered.body,
       ...(rendered.html !== undefined ? { html: rendered.html } : {}),
       data: {
+        category: followUp.category,
         orderNumber: order.data.number ?? order.orderId,
         total: order.data.total,
         currency: order.data.currency,

@@ -1,0 +1,40 @@
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
+import { createSmsTransport } from '../channels/sms-transport.ts';
+import { createWebhookTransport } from '../channels/webhook-transport.ts';
+import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
+import { clock, logger, shopsFor, sqs, table } from '../config/lambda-deps.ts';
+import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
+import { createSenderHandler } from '../handlers/sender.ts';
+import { defaultTemplatesDir, loadTemplates } from '../templates/load-templates.ts';
+
+const optional = (name: string) => optionalEnv(name, '') || undefined;
+const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
+const emailConfigurationSet = optional('EMAIL_CONFIGURATION_SET');
+
+export const handler = createSenderHandler({
+  table,
+  clock,
+  logger,
+  sqs,
+  queueUrl: requireEnv('SEND_QUEUE_URL'),
+  shops: shopsFor('staff-webhook'),
+  renderer: createRenderer(loadTemplates(defaultTemplatesDir())),
+  transports: {
+    sms: createSmsTransport(new PinpointSMSVoiceV2Client({}), {
+      originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
+      ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
+    }),
+    email: createSesEmailTransport(new SESv2Client({}), {
+      fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
+      ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+    }),
+    staffWebhook: (endpoint) =>
+      createWebhookTransport(endpoint, { timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000), allowInsecure: false }),
+  },
+  claimTimeoutMs: numberEnv('CLAIM_TIMEOUT_MS', 5 * 60_000),
+  maxAttempts: numberEnv('MAX_RECEIVE_COUNT', 5),
+  retryBaseSeconds: numberEnv('RETRY_BASE_SECONDS', 30),
+  retryMaxSeconds: numberEnv('RETRY_MAX_SECONDS', 900),
+});

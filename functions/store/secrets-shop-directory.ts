@@ -1,0 +1,72 @@
+import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { TableRef } from './dynamo.ts';
+import type { ShopDirectory } from './shop-directory.ts';
+import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-store.ts';
+
+/**
+ * Which secrets a Lambda may read. Each purpose is its own secret, so IAM can give intake the
+ * webhook secrets, admin the token hashes and the sender the staff webhook — and nothing else.
+ */
+export type SecretPurpose = 'intake' | 'admin' | 'staff-webhook';
+
+export const shopSecretName = (prefix: string, shopId: string, purpose: SecretPurpose): string =>
+  `${prefix}/${shopId}/${purpose}`;
+
+export interface SecretsShopDirectoryOptions {
+  table: TableRef;
+  secrets: SecretsManagerClient;
+  /** e.g. "order-followup/prod/shops" */
+  prefix: string;
+  purposes: SecretPurpose[];
+  ttlMs: number;
+}
+
+/**
+ * Shops in AWS: settings from the DynamoDB shop item, secrets from Secrets Manager. The item's
+ * own secret fields are ignored, so nothing secret needs to live in the table.
+ */
+export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): ShopDirectory => {
+  const cache = new Map<string, { at: number; record: ShopRecord | undefined }>();
+  const read = async (shopId: string, purpose: SecretPurpose): Promise<Record<string, unknown> | undefined> => {
+    try {
+      const out = await o.secrets.send(new GetSecretValueCommand({ SecretId: shopSecretName(o.prefix, shopId, purpose) }));
+      return out.SecretString ? (JSON.parse(out.SecretString) as Record<string, unknown>) : undefined;
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException || (err as { name?: string }).name === 'ResourceNotFoundException') {
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  const withSecrets = async (record: ShopRecord): Promise<ShopRecord> => {
+    const id = record.shop.id;
+    const [intake, admin, staff] = await Promise.all([
+      o.purposes.includes('intake') ? read(id, 'intake') : undefined,
+      o.purposes.includes('admin') ? read(id, 'admin') : undefined,
+      o.purposes.includes('staff-webhook') ? read(id, 'staff-webhook') : undefined,
+    ]);
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    const staffWebhook =
+      staff && typeof staff.url === 'string' && typeof staff.secret === 'string'
+        ? ({ url: staff.url, secret: staff.secret } satisfies StaffWebhook)
+        : undefined;
+    return {
+      shop: record.shop,
+      webhookSecrets: strings(intake?.webhookSecrets),
+      adminTokenHashes: strings(admin?.adminTokenHashes),
+      ...(staffWebhook ? { staffWebhook } : {}),
+    };
+  };
+  return {
+    async get(shopId) {
+      const hit = cache.get(shopId);
+      if (hit && performance.now() - hit.at < o.ttlMs) return hit.record;
+      const base = await getShop(o.table, shopId);
+      const record = base ? await withSecrets(base) : undefined;
+      cache.set(shopId, { at: performance.now(), record });
+      return record;
+    },
+    // Listing serves the schedulers, which need settings only, never secrets.
+    list: () => listShops(o.table),
+  };
+};
