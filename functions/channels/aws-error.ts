@@ -30,7 +30,11 @@ export const toDeliveryError = (provider: string, err: unknown): DeliveryError =
     status === 429 ||
     (status !== undefined && status >= 500) ||
     status === undefined;
-  return new DeliveryError(`${provider}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, retryable, {
-    cause: err,
-  });
+  return new DeliveryError(
+    `${provider}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+    retryable,
+    {
+      cause: err,
+    },
+  );
 };

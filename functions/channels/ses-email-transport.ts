@@ -1,6 +1,6 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { ChannelTransport } from './channel.ts';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { toDeliveryError } from './aws-error.ts';
+import type { ChannelTransport } from './channel.ts';
 
 export interface SesSettings {
   fromAddress: string;
@@ -11,7 +11,10 @@ export interface SesSettings {
  * Email through Amazon SES v2. Marketing mail carries RFC 8058 one-click unsubscribe headers
  * when the message has an unsubscribe URL.
  */
-export const createSesEmailTransport = (ses: SESv2Client, settings: SesSettings): ChannelTransport => ({
+export const createSesEmailTransport = (
+  ses: SESv2Client,
+  settings: SesSettings,
+): ChannelTransport => ({
   async deliver(message) {
     const unsubscribe = message.data?.unsubscribeUrl;
     const headers =
@@ -26,7 +29,9 @@ export const createSesEmailTransport = (ses: SESv2Client, settings: SesSettings)
         new SendEmailCommand({
           FromEmailAddress: settings.fromAddress,
           Destination: { ToAddresses: [message.to] },
-          ...(settings.configurationSetName ? { ConfigurationSetName: settings.configurationSetName } : {}),
+          ...(settings.configurationSetName
+            ? { ConfigurationSetName: settings.configurationSetName }
+            : {}),
           EmailTags: [
             { Name: 'flow', Value: message.flow.replace(/[^\w-]/g, '_') },
             { Name: 'shop', Value: message.shopId.replace(/[^\w-]/g, '_') },

@@ -1,6 +1,9 @@
-import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { ChannelTransport } from './channel.ts';
+import {
+  type PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { toDeliveryError } from './aws-error.ts';
+import type { ChannelTransport } from './channel.ts';
 
 export interface SmsSettings {
   /** Phone number, sender ID or pool id/ARN that texts are sent from. */
@@ -9,7 +12,10 @@ export interface SmsSettings {
 }
 
 /** SMS through AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage). */
-export const createSmsTransport = (client: PinpointSMSVoiceV2Client, settings: SmsSettings): ChannelTransport => ({
+export const createSmsTransport = (
+  client: PinpointSMSVoiceV2Client,
+  settings: SmsSettings,
+): ChannelTransport => ({
   async deliver(message) {
     try {
       const out = await client.send(
@@ -17,7 +23,9 @@ export const createSmsTransport = (client: PinpointSMSVoiceV2Client, settings: S
           DestinationPhoneNumber: message.to,
           MessageBody: message.body,
           OriginationIdentity: settings.originationIdentity,
-          ...(settings.configurationSetName ? { ConfigurationSetName: settings.configurationSetName } : {}),
+          ...(settings.configurationSetName
+            ? { ConfigurationSetName: settings.configurationSetName }
+            : {}),
           MessageType: message.data?.category === 'marketing' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
           Context: { messageId: message.id, flow: message.flow },
         }),

@@ -8,7 +8,9 @@ import { createDocumentClient, createSqsClient } from './clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from './env.ts';
 
 /** Module-scope clients shared by every Lambda entry: created once per container. */
-export const logger = new Logger({ serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', 'order-followup') });
+export const logger = new Logger({
+  serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', 'order-followup'),
+});
 export const doc = createDocumentClient();
 export const sqs = createSqsClient();
 export const table: TableRef = { doc, tableName: requireEnv('TABLE_NAME') };

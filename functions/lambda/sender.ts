@@ -5,9 +5,9 @@ import { createSmsTransport } from '../channels/sms-transport.ts';
 import { createWebhookTransport } from '../channels/webhook-transport.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, shopsFor, sqs, table } from '../config/lambda-deps.ts';
-import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
+import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
-import { defaultTemplatesDir, loadTemplates } from '../templates/load-templates.ts';
+import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const optional = (name: string) => optionalEnv(name, '') || undefined;
 const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
@@ -20,7 +20,7 @@ export const handler = createSenderHandler({
   sqs,
   queueUrl: requireEnv('SEND_QUEUE_URL'),
   shops: shopsFor('staff-webhook'),
-  renderer: createRenderer(loadTemplates(defaultTemplatesDir())),
+  renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
   transports: {
     sms: createSmsTransport(new PinpointSMSVoiceV2Client({}), {
       originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
@@ -31,7 +31,10 @@ export const handler = createSenderHandler({
       ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
     }),
     staffWebhook: (endpoint) =>
-      createWebhookTransport(endpoint, { timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000), allowInsecure: false }),
+      createWebhookTransport(endpoint, {
+        timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000),
+        allowInsecure: false,
+      }),
   },
   claimTimeoutMs: numberEnv('CLAIM_TIMEOUT_MS', 5 * 60_000),
   maxAttempts: numberEnv('MAX_RECEIVE_COUNT', 5),

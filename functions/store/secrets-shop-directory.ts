@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { TableRef } from './dynamo.ts';
 import type { ShopDirectory } from './shop-directory.ts';
 import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-store.ts';
@@ -27,12 +31,22 @@ export interface SecretsShopDirectoryOptions {
  */
 export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): ShopDirectory => {
   const cache = new Map<string, { at: number; record: ShopRecord | undefined }>();
-  const read = async (shopId: string, purpose: SecretPurpose): Promise<Record<string, unknown> | undefined> => {
+  const read = async (
+    shopId: string,
+    purpose: SecretPurpose,
+  ): Promise<Record<string, unknown> | undefined> => {
     try {
-      const out = await o.secrets.send(new GetSecretValueCommand({ SecretId: shopSecretName(o.prefix, shopId, purpose) }));
-      return out.SecretString ? (JSON.parse(out.SecretString) as Record<string, unknown>) : undefined;
+      const out = await o.secrets.send(
+        new GetSecretValueCommand({ SecretId: shopSecretName(o.prefix, shopId, purpose) }),
+      );
+      return out.SecretString
+        ? (JSON.parse(out.SecretString) as Record<string, unknown>)
+        : undefined;
     } catch (err) {
-      if (err instanceof ResourceNotFoundException || (err as { name?: string }).name === 'ResourceNotFoundException') {
+      if (
+        err instanceof ResourceNotFoundException ||
+        (err as { name?: string }).name === 'ResourceNotFoundException'
+      ) {
         return undefined;
       }
       throw err;
@@ -45,7 +59,8 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
       o.purposes.includes('admin') ? read(id, 'admin') : undefined,
       o.purposes.includes('staff-webhook') ? read(id, 'staff-webhook') : undefined,
     ]);
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    const strings = (v: unknown) =>
+      Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
     const staffWebhook =
       staff && typeof staff.url === 'string' && typeof staff.secret === 'string'
         ? ({ url: staff.url, secret: staff.secret } satisfies StaffWebhook)

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTemplateFile, type TemplateSource } from '../domain/rendering/template-source.ts';
+import { parseTemplateFile } from '../domain/rendering/template-file.ts';
+import type { TemplateSource } from '../domain/rendering/template-source.ts';
 
 /** The repository's templates/ folder, or TEMPLATES_DIR where a bundle carries its own copy. */
 export const defaultTemplatesDir = (): string =>

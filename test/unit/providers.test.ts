@@ -1,4 +1,7 @@
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import {
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +31,11 @@ const message = (over: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
 });
 
 const awsError = (name: string, status: number | undefined, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...extra });
+  Object.assign(new Error(`${name} happened`), {
+    name,
+    ...(status ? { $metadata: { httpStatusCode: status } } : {}),
+    ...extra,
+  });
 
 describe('SES email transport', () => {
   const transport = createSesEmailTransport(new SESv2Client({ region: 'us-east-1' }), {
@@ -44,14 +51,21 @@ describe('SES email transport', () => {
       FromEmailAddress: 'shop@example.com',
       ConfigurationSetName: 'followup',
       Destination: { ToAddresses: ['wang@example.com'] },
-      Content: { Simple: { Subject: { Data: 'Your order' }, Body: { Text: { Data: 'text part' }, Html: { Data: '<p>html part</p>' } } } },
+      Content: {
+        Simple: {
+          Subject: { Data: 'Your order' },
+          Body: { Text: { Data: 'text part' }, Html: { Data: '<p>html part</p>' } },
+        },
+      },
     });
     expect(input?.Content?.Simple?.Headers).toBeUndefined();
   });
 
   it('adds RFC 8058 one-click unsubscribe headers to marketing mail', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    await transport.deliver(message({ data: { category: 'marketing', unsubscribeUrl: 'https://x.example/u/tok' } }));
+    await transport.deliver(
+      message({ data: { category: 'marketing', unsubscribeUrl: 'https://x.example/u/tok' } }),
+    );
     expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Headers).toEqual([
       { Name: 'List-Unsubscribe', Value: '<https://x.example/u/tok>' },
       { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
@@ -67,7 +81,11 @@ describe('SES email transport', () => {
     ['AccountSuspendedException', 400, false],
   ])('%s is retryable=%s', async (name, status, retryable) => {
     ses.on(SendEmailCommand).rejects(awsError(name, status));
-    await expect(transport.deliver(message())).rejects.toMatchObject({ name: 'DeliveryError', retryable, message: expect.stringContaining(name) });
+    await expect(transport.deliver(message())).rejects.toMatchObject({
+      name: 'DeliveryError',
+      retryable,
+      message: expect.stringContaining(name),
+    });
   });
 });
 
@@ -80,7 +98,14 @@ describe('End User Messaging SMS transport', () => {
   it('sends from the origination identity, transactional unless marketing', async () => {
     sms.on(SendTextMessageCommand).resolves({ MessageId: 'sms-1' });
     await transport.deliver(message({ channel: 'sms', to: '+8613800138000', body: '【店】您好' }));
-    await transport.deliver(message({ channel: 'sms', to: '+8613800138000', body: 'promo', data: { category: 'marketing' } }));
+    await transport.deliver(
+      message({
+        channel: 'sms',
+        to: '+8613800138000',
+        body: 'promo',
+        data: { category: 'marketing' },
+      }),
+    );
     const calls = sms.commandCalls(SendTextMessageCommand).map((c) => c.args[0].input);
     expect(calls[0]).toMatchObject({
       DestinationPhoneNumber: '+8613800138000',
@@ -100,11 +125,15 @@ describe('End User Messaging SMS transport', () => {
     ['AccessDeniedException', 403, false],
   ])('%s is retryable=%s', async (name, status, retryable) => {
     sms.on(SendTextMessageCommand).rejects(awsError(name, status));
-    await expect(transport.deliver(message({ channel: 'sms', to: '+8613800138000' }))).rejects.toMatchObject({ retryable });
+    await expect(
+      transport.deliver(message({ channel: 'sms', to: '+8613800138000' })),
+    ).rejects.toMatchObject({ retryable });
   });
 
   it('honours the SDK saying an error is retryable', async () => {
     sms.on(SendTextMessageCommand).rejects(awsError('SomethingTransient', 400, { $retryable: {} }));
-    await expect(transport.deliver(message({ channel: 'sms', to: '+1' }))).rejects.toMatchObject({ retryable: true });
+    await expect(transport.deliver(message({ channel: 'sms', to: '+1' }))).rejects.toMatchObject({
+      retryable: true,
+    });
   });
 });

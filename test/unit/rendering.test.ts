@@ -5,7 +5,7 @@ import {
   buildMessageContext,
   maskPhone,
 } from '../../functions/domain/rendering/message-context.ts';
-import { parseTemplateFile } from '../../functions/domain/rendering/template-source.ts';
+import { parseTemplateFile } from '../../functions/domain/rendering/template-file.ts';
 import { defaultTemplatesDir, loadTemplates } from '../../functions/templates/load-templates.ts';
 import { demoShop, orderEvent, orderWith } from '../support/fixtures.ts';
 
@@ -172,5 +172,33 @@ describe('renderer', () => {
     expect(() => parseTemplateFile('a/b/sms.en.hbs', '---\n: : :\n---\nx')).toThrow(
       /a\/b\/sms\.en\.hbs: front matter/,
     );
+  });
+});
+
+describe('precompiled templates (what the sender Lambda runs)', () => {
+  it('render exactly as the compiled ones do', async () => {
+    const { precompileModule } = await import(
+      '../../functions/domain/rendering/handlebars-renderer.ts'
+    );
+    const { createPrecompiledRenderer } = await import(
+      '../../functions/domain/rendering/precompiled-renderer.ts'
+    );
+    const { loadTemplateCatalog } = await import('../../functions/templates/template-catalog.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'templates.mjs');
+    writeFileSync(file, precompileModule(sources));
+    const precompiled = createPrecompiledRenderer(await loadTemplateCatalog(file));
+    for (const s of sources) {
+      const request = {
+        flow: s.flow,
+        template: s.template,
+        channel: s.channel,
+        locales: [s.locale],
+        context: contextFor(s.locale, { customer: { name: 'A & B' } }),
+      };
+      expect(precompiled.render(request)).toEqual(renderer.render(request));
+    }
   });
 });

@@ -1,6 +1,10 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSecretsShopDirectory } from '../../functions/store/secrets-shop-directory.ts';
@@ -14,24 +18,40 @@ beforeEach(() => {
   secrets.reset();
   dynamo.reset();
   dynamo.on(GetCommand).resolves({
-    Item: { shop: demoShop(), webhookSecrets: ['whsec_from_table_must_be_ignored'], adminTokenHashes: ['x'] },
+    Item: {
+      shop: demoShop(),
+      webhookSecrets: ['whsec_from_table_must_be_ignored'],
+      adminTokenHashes: ['x'],
+    },
   });
-  secrets.on(GetSecretValueCommand, { SecretId: 'p/demo/intake' }).resolves({ SecretString: '{"webhookSecrets":["whsec_a","whsec_b"]}' });
-  secrets.on(GetSecretValueCommand, { SecretId: 'p/demo/admin' }).resolves({ SecretString: '{"adminTokenHashes":["abc"]}' });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'p/demo/intake' })
+    .resolves({ SecretString: '{"webhookSecrets":["whsec_a","whsec_b"]}' });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'p/demo/admin' })
+    .resolves({ SecretString: '{"adminTokenHashes":["abc"]}' });
   secrets
     .on(GetSecretValueCommand, { SecretId: 'p/demo/staff-webhook' })
     .rejects(new ResourceNotFoundException({ message: 'no such secret', $metadata: {} }));
 });
 
 const directory = (purposes: ('intake' | 'admin' | 'staff-webhook')[]) =>
-  createSecretsShopDirectory({ table: { doc, tableName: 't' }, secrets: new SecretsManagerClient({ region: 'us-east-1' }), prefix: 'p', purposes, ttlMs: 60_000 });
+  createSecretsShopDirectory({
+    table: { doc, tableName: 't' },
+    secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    prefix: 'p',
+    purposes,
+    ttlMs: 60_000,
+  });
 
 describe('shops with secrets from Secrets Manager', () => {
   it('reads only the purposes it was given, and never secrets from the table', async () => {
     const record = await directory(['intake']).get('demo');
     expect(record?.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
     expect(record?.adminTokenHashes).toEqual([]);
-    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual(['p/demo/intake']);
+    expect(
+      secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId),
+    ).toEqual(['p/demo/intake']);
   });
 
   it('treats a missing secret as none configured', async () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderEventSchema } from './order-event.ts';
 
 /** The published JSON Schema of the intake body, generated from the same schema intake validates with. */

@@ -1,5 +1,6 @@
 import { Duration } from 'luxon';
-import { z } from 'zod';
+// A namespace import, not the `z` object: it lets esbuild drop zod's locales (443 KB → 89 KB).
+import * as z from 'zod';
 import { money } from '../order/order-event.ts';
 
 const clockTime = z

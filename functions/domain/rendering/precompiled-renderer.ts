@@ -1,0 +1,36 @@
+import Runtime from 'handlebars/runtime';
+import type { Channel } from '../follow-ups/follow-up.ts';
+import { HELPER_NAMES, HELPERS } from './helpers.ts';
+import type { Renderer } from './renderer.ts';
+import { createTemplateRenderer, RUNTIME_OPTIONS } from './template-registry.ts';
+
+/** One entry of the generated catalog module: Handlebars template specs, not source. */
+export interface PrecompiledTemplate {
+  flow: string;
+  template: string;
+  channel: Channel;
+  locale: string;
+  body: unknown;
+  subject?: unknown;
+}
+
+/** Renders precompiled templates with the Handlebars runtime alone (no compiler in the bundle). */
+export const createPrecompiledRenderer = (catalog: PrecompiledTemplate[]): Renderer => {
+  const env = Runtime.create();
+  for (const name of HELPER_NAMES)
+    env.registerHelper(name, HELPERS[name] as Runtime.HelperDelegate);
+  const load = (spec: unknown) => {
+    const template = env.template(spec as Parameters<typeof env.template>[0]);
+    return (ctx: unknown) => template(ctx, RUNTIME_OPTIONS);
+  };
+  return createTemplateRenderer(
+    catalog.map((t) => ({
+      flow: t.flow,
+      template: t.template,
+      channel: t.channel,
+      locale: t.locale,
+      body: load(t.body),
+      ...(t.subject !== undefined ? { subject: load(t.subject) } : {}),
+    })),
+  );
+};

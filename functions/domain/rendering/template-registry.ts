@@ -1,0 +1,65 @@
+import type { Channel } from '../follow-ups/follow-up.ts';
+import type { RenderedMessage, Renderer } from './renderer.ts';
+
+/** A template ready to run: compiled in-process, or loaded precompiled from the build. */
+export interface CompiledTemplate {
+  flow: string;
+  template: string;
+  channel: Channel;
+  locale: string;
+  subject?: (context: unknown) => string;
+  body: (context: unknown) => string;
+}
+
+/** Runtime options for every call: templates never see prototype properties or methods. */
+export const RUNTIME_OPTIONS = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+} as const;
+
+/** Email's text part: the HTML with tags dropped and entities decoded, so it reads as plain text. */
+export const htmlToText = (html: string): string =>
+  html
+    .replace(/<(br|\/p|\/div|\/li|\/h\d|\/tr)\s*\/?>/gi, '\n')
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2 ($1)')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
+const keyOf = (flow: string, template: string, channel: Channel, locale: string) =>
+  `${flow}/${template}/${channel}.${locale}`;
+
+/** Looks templates up by flow, template, channel and locale (falling back to en) and renders them. */
+export const createTemplateRenderer = (templates: CompiledTemplate[]): Renderer => {
+  const byKey = new Map(templates.map((t) => [keyOf(t.flow, t.template, t.channel, t.locale), t]));
+  return {
+    has: (flow, template, channel) =>
+      templates.some((t) => t.flow === flow && t.template === template && t.channel === channel),
+    render(request): RenderedMessage {
+      const locales = [...request.locales, 'en'];
+      const entry = locales
+        .map((l) => byKey.get(keyOf(request.flow, request.template, request.channel, l)))
+        .find((t) => t !== undefined);
+      if (!entry) {
+        throw new Error(
+          `no template ${request.flow}/${request.template}/${request.channel} for locales ${locales.join(', ')}`,
+        );
+      }
+      const context = { ...request.context, locale: entry.locale };
+      const body = entry.body(context).trim();
+      const subject = entry.subject ? entry.subject(context).trim() : undefined;
+      if (entry.channel !== 'email') {
+        return { locale: entry.locale, body, ...(subject !== undefined ? { subject } : {}) };
+      }
+      return { locale: entry.locale, subject: subject ?? '', html: body, body: htmlToText(body) };
+    },
+  };
+};

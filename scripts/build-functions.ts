@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import {
+  AWS_SDK_FROM_RUNTIME,
+  BUNDLE_MAIN_FIELDS,
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+  LAMBDA_ENTRIES,
+} from '../infra/bundling.ts';
+import { repoPath } from '../infra/paths.ts';
+
+/**
+ * Bundles every Lambda the way the CDK construct does and prints, per function, the minified
+ * size and the time a fresh Node process takes to load the module (its cold-start init share).
+ */
+const LIMIT_BYTES = 300 * 1024;
+const out = repoPath('dist/functions');
+rmSync(out, { recursive: true, force: true });
+
+// A module load runs the entry's top level, which reads its configuration.
+const env = {
+  ...process.env,
+  TABLE_NAME: 'followups',
+  SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/send',
+  SHOP_SECRETS_PREFIX: 'order-followup/dev/shops',
+  SMS_ORIGINATION_IDENTITY: 'pool-0',
+  EMAIL_FROM_ADDRESS: 'no-reply@example.com',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+// The SDK packages each function imports, to time its own code apart from the runtime's SDK.
+const sdkModules = (file: string): string[] => [
+  ...new Set(
+    [...readFileSync(file, 'utf8').matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1] ?? ''),
+  ),
+];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const timeLoad = (file: string, preload: string[], catalog: string): number => {
+  const script = `${preload.map((m, i) => `await import(${JSON.stringify(m)}); void ${i};`).join(' ')} const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repoPath(),
+    env: { ...env, TEMPLATE_CATALOG: catalog },
+    encoding: 'utf8',
+  });
+  return Number(out.trim());
+};
+
+const rows: Record<string, string | number>[] = [];
+for (const name of LAMBDA_ENTRIES) {
+  const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
+  await build({
+    entryPoints: [repoPath(`functions/lambda/${name}.ts`)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLE_TARGET,
+    mainFields: BUNDLE_MAIN_FIELDS,
+    external: AWS_SDK_FROM_RUNTIME,
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+  if (name === 'sender') {
+    execFileSync('npx', ['tsx', repoPath('scripts/build-template-catalog.ts'), dir], {
+      stdio: 'ignore',
+    });
+  }
+  const catalog = join(dir, 'templates.mjs');
+  const sdk = sdkModules(file);
+  const total = median(Array.from({ length: 5 }, () => timeLoad(file, [], catalog)));
+  const own = median(Array.from({ length: 5 }, () => timeLoad(file, sdk, catalog)));
+  rows.push({
+    function: name,
+    'size (KB)': Math.round((statSync(file).size / 1024) * 10) / 10,
+    'load ms, total': Math.round(total),
+    'load ms, own code (SDK already loaded)': Math.round(own),
+    'SDK packages': sdk.length,
+  });
+}
+console.table(rows);
+console.log(
+  `Node ${process.version}; times are medians of 5 fresh processes; the SDK is the Lambda runtime's in AWS.`,
+);
+const over = rows.filter((r) => Number(r['size (KB)']) * 1024 > LIMIT_BYTES);
+if (over.length) {
+  console.error(
+    `over the ${LIMIT_BYTES / 1024} KB budget: ${over.map((r) => r.function).join(', ')}`,
+  );
+  process.exit(1);
+}
