@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { createDocumentClient } from '../functions/config/clients.ts';
+import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
+import { sha256Hex } from '../functions/http/admin-auth.ts';
+import { type SecretPurpose, shopSecretName } from '../functions/store/secrets-shop-directory.ts';
+import { putShop } from '../functions/store/shop-store.ts';
+
+/**
+ * Creates (or updates) a shop in a deployed stage: settings in the table, secrets in Secrets
+ * Manager. Prints the new webhook secret and admin token once; only the token's hash is stored.
+ *   npx tsx scripts/create-shop.ts --table <TableName> --prefix order-followup/dev/shops \
+ *     --shop acme --name "Acme Tea" --time-zone Asia/Shanghai --locale zh-CN \
+ *     [--staff-webhook-url https://…] [--keep-secret whsec_old]   (rotation: old and new both valid)
+ */
+const { values } = parseArgs({
+  options: {
+    table: { type: 'string' },
+    prefix: { type: 'string' },
+    shop: { type: 'string' },
+    name: { type: 'string' },
+    'time-zone': { type: 'string', default: 'Asia/Shanghai' },
+    locale: { type: 'string', default: 'zh-CN' },
+    'staff-webhook-url': { type: 'string' },
+    'keep-secret': { type: 'string', multiple: true, default: [] },
+  },
+});
+for (const required of ['table', 'prefix', 'shop', 'name'] as const) {
+  if (!values[required]) {
+    console.error(`--${required} is required`);
+    process.exit(2);
+  }
+}
+const shopId = values.shop as string;
+const prefix = values.prefix as string;
+const secrets = new SecretsManagerClient({});
+const put = async (purpose: SecretPurpose, value: unknown) => {
+  const name = shopSecretName(prefix, shopId, purpose);
+  const SecretString = JSON.stringify(value);
+  try {
+    await secrets.send(new CreateSecretCommand({ Name: name, SecretString }));
+  } catch (err) {
+    if (!(err instanceof ResourceExistsException)) throw err;
+    await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
+  }
+};
+
+const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+const adminToken = randomBytes(24).toString('base64url');
+await putShop(
+  { doc: createDocumentClient(), tableName: values.table as string },
+  {
+    shop: {
+      id: shopId,
+      name: values.name as string,
+      timeZone: values['time-zone'] as string,
+      defaultLocale: values.locale as string,
+      settings: defaultShopSettings(),
+    },
+    webhookSecrets: [],
+    adminTokenHashes: [],
+  },
+);
+await put('intake', { webhookSecrets: [webhookSecret, ...(values['keep-secret'] as string[])] });
+await put('admin', { adminTokenHashes: [sha256Hex(adminToken)] });
+if (values['staff-webhook-url']) {
+  await put('staff-webhook', {
+    url: values['staff-webhook-url'],
+    secret: `whsec_${randomBytes(32).toString('base64')}`,
+  });
+}
+console.log(JSON.stringify({ shopId, webhookSecret, adminToken }, null, 2));

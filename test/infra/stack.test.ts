@@ -1,0 +1,239 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { FollowUpStack } from '../../infra/followup-stack.ts';
+import { stageConfig } from '../../infra/stage-config.ts';
+
+/** Synthesized once per stage; bundling is skipped here (npm run synth and npm run build bundle). */
+const synth = (stage: 'dev' | 'prod') => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new FollowUpStack(app, `Test-${stage}`, {
+    config: stageConfig(
+      stage,
+      (k) => ({ emailFromAddress: 'shop@example.com', smsOriginationIdentity: 'pool-abc' })[k],
+    ),
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, template: Template.fromStack(stack) };
+};
+const dev = synth('dev');
+const prod = synth('prod');
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const roleStatements = (template: Template, functionLogicalIdPrefix: string): Statement[] => {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith(functionLogicalIdPrefix))
+    .flatMap(
+      ([, p]) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+};
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('data', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, with TTL and the two sparse keys-only indexes', () => {
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'due', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: 'unpaid', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
+    });
+  });
+
+  it('is protected from deletion in prod only', () => {
+    prod.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: true,
+    });
+    prod.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: false,
+    });
+  });
+});
+
+describe('send queue', () => {
+  it('redrives to an encrypted DLQ after 5 receives, with visibility at 6× the sender timeout', () => {
+    const sender = Object.values(dev.template.findResources('AWS::Lambda::Function')).find(
+      (f) =>
+        (f as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+          .Environment?.Variables?.TEMPLATE_CATALOG,
+    ) as { Properties: { Timeout: number } };
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: sender.Properties.Timeout * 6,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    expect(
+      Object.values(dev.template.findResources('AWS::SQS::Queue')).every(
+        (q) =>
+          (q as { Properties: { SqsManagedSseEnabled?: boolean } }).Properties.SqsManagedSseEnabled,
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses requests without TLS on both queues', () => {
+    const policies = dev.template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      },
+    });
+    expect(Object.keys(policies)).toHaveLength(2);
+  });
+
+  it('feeds the sender with partial batch responses and capped concurrency', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('every function runs Node.js 22+ on arm64 with active tracing and bounded log retention', () => {
+    const functions = Object.values(dev.template.findResources('AWS::Lambda::Function')) as {
+      Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
+    }[];
+    expect(functions).toHaveLength(5);
+    for (const f of functions) {
+      expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
+        22,
+      );
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+      expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    for (const group of Object.values(dev.template.findResources('AWS::Logs::LogGroup'))) {
+      expect(
+        (group as { Properties: { RetentionInDays?: number } }).Properties.RetentionInDays,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('carries no secret in any environment variable', () => {
+    const text = JSON.stringify(prod.template.findResources('AWS::Lambda::Function'));
+    expect(text).not.toMatch(/whsec_|adminToken|SECRET_VALUE/i);
+  });
+
+  it('runs the dispatcher every minute and the sweep every 15 minutes', () => {
+    dev.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+    });
+    dev.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0/15 * * * ? *)',
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const intake = roleStatements(dev.template, 'IntakeFunctionServiceRoleDefaultPolicy');
+  const admin = roleStatements(dev.template, 'AdminFunctionServiceRoleDefaultPolicy');
+  const sender = roleStatements(dev.template, 'SenderFunctionServiceRoleDefaultPolicy');
+
+  it('found the policies it checks', () => {
+    expect(intake.length * admin.length * sender.length).toBeGreaterThan(0);
+  });
+
+  it('intake cannot send SMS or email, nor read admin or staff secrets', () => {
+    expect(actionsOf(intake).filter((a) => /^(ses|sms-voice|sns):/.test(a))).toEqual([]);
+    const secrets = intake.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secrets)).toContain('/*/intake-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook/);
+  });
+
+  it('the sender can send, but cannot read admin tokens or intake secrets', () => {
+    expect(actionsOf(sender)).toEqual(
+      expect.arrayContaining(['ses:SendEmail', 'sms-voice:SendTextMessage']),
+    );
+    const secrets = sender.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secrets)).toContain('/*/staff-webhook-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-/);
+  });
+
+  it('admin reads the table but cannot write it', () => {
+    expect(
+      actionsOf(admin).some((a) =>
+        /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a),
+      ),
+    ).toBe(false);
+    expect(actionsOf(admin)).toEqual(expect.arrayContaining(['dynamodb:Query']));
+  });
+
+  it("uses Resource '*' only for X-Ray, which has no resource-level permissions", () => {
+    const all = Object.values(dev.template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+    const star = all.filter(
+      (s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')),
+    );
+    expect(star.length).toBeGreaterThan(0);
+    expect(actionsOf(star).every((a) => a.startsWith('xray:'))).toBe(true);
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on dead letters, sender errors, queue age, dispatcher lag and intake 5xx, all notifying SNS', () => {
+    const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
+    }[];
+    expect(alarms).toHaveLength(5);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    const names = alarms
+      .map((a) => a.Properties.MetricName)
+      .filter(Boolean)
+      .sort();
+    expect(names).toEqual([
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'DispatcherLagMs',
+      'Errors',
+    ]);
+    dev.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'DispatcherLagMs', MetricValue: '$.lagMs' }),
+      ],
+    });
+    dev.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    dev.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('throttles and access-logs the HTTP API', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+  });
+});
+
+describe('stages and cdk-nag', () => {
+  it('refuses an unknown stage with a clear message', () => {
+    expect(() => stageConfig('qa')).toThrow(
+      "stage must be one of dev, prod (npx cdk deploy -c stage=dev), got 'qa'",
+    );
+  });
+
+  it('passes the AwsSolutions pack with every finding acknowledged', () => {
+    for (const { app } of [dev, prod]) expect(() => app.synth()).not.toThrow();
+  });
+});
