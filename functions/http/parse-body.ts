@@ -11,16 +11,18 @@ const pathText = (path: readonly PropertyKey[]): string =>
 export const issuesOf = (error: z.ZodError): FieldIssue[] =>
   error.issues.map((i) => ({ path: pathText(i.path) || '(body)', message: i.message }));
 
-/** JSON.parse then schema validation; every bad field is named in one 400 answer. */
-export const parseJsonBody = <S extends z.ZodType>(raw: string, schema: S): z.infer<S> => {
-  let value: unknown;
+export const parseJson = (raw: string): unknown => {
   try {
-    value = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch (err) {
     throw new ValidationError('body is not valid JSON', [
       { path: '(body)', message: (err as Error).message },
     ]);
   }
+};
+
+/** Schema validation; every bad field is named in one 400 answer. */
+export const validate = <S extends z.ZodType>(value: unknown, schema: S): z.infer<S> => {
   const result = schema.safeParse(value);
   if (!result.success) {
     const details = issuesOf(result.error);
@@ -28,3 +30,7 @@ export const parseJsonBody = <S extends z.ZodType>(raw: string, schema: S): z.in
   }
   return result.data;
 };
+
+/** JSON.parse then schema validation. */
+export const parseJsonBody = <S extends z.ZodType>(raw: string, schema: S): z.infer<S> =>
+  validate(parseJson(raw), schema);

@@ -7,6 +7,8 @@
  * | order       | SHOP#<shopId>#ORDER#<orderId>   | ORDER                      |
  * | follow-up   | SHOP#<shopId>#ORDER#<orderId>   | FOLLOWUP#<flow>#<step>     |
  * | customer    | SHOP#<shopId>#CUSTOMER#<id>     | CUSTOMER                   |
+ * | contact     | SHOP#<shopId>#CONTACT#<ch>:<addr> | PREFERENCE               |
+ * | event seen  | SHOP#<shopId>#EVENT#<eventId>   | EVENT                      |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
  * Index `due` (sparse, keys only): pending follow-ups, pk DUE#<shard>, sk <dueAt ISO>. Writes are
@@ -33,6 +35,18 @@ export const followUpKey = (shopId: string, orderId: string, flow: string, step:
 export const customerKey = (shopId: string, customerId: string) => ({
   pk: `SHOP#${shopId}#CUSTOMER#${customerId}`,
   sk: 'CUSTOMER',
+});
+
+/** Opt-out state is per address, not per customer id: an inbound STOP knows only the phone number. */
+export const contactKey = (shopId: string, channel: string, address: string) => ({
+  pk: `SHOP#${shopId}#CONTACT#${channel}:${address}`,
+  sk: 'PREFERENCE',
+});
+
+/** Marks a non-order event (opt-out/in) as processed, so a redelivery is answered "duplicate". */
+export const eventSeenKey = (shopId: string, eventId: string) => ({
+  pk: `SHOP#${shopId}#EVENT#${eventId}`,
+  sk: 'EVENT',
 });
 
 /** FNV-1a: stable, fast and well spread for short keys; the shard only has to be deterministic. */

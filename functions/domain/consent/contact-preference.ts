@@ -1,0 +1,27 @@
+export const CONTACT_CHANNELS = ['sms', 'email'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+export type PreferenceSource = 'inbound-sms' | 'unsubscribe-link' | 'event' | 'admin';
+
+/** One address's standing choice: the latest change wins, whatever order changes arrive in. */
+export interface ContactPreference {
+  channel: ContactChannel;
+  address: string;
+  optedOut: boolean;
+  changedAt: string;
+  source: PreferenceSource;
+}
+
+/** Phone numbers are E.164 already; emails compare case-insensitively. */
+export const normalizeAddress = (channel: ContactChannel, address: string): string =>
+  channel === 'email' ? address.trim().toLowerCase() : address.trim();
+
+/** Marketing needs consent and no opt-out; transactional messages are what the customer must be told. */
+export const marketingAllowed = (
+  consent: boolean | undefined,
+  preference: ContactPreference | undefined,
+): { allowed: true } | { allowed: false; reason: string } => {
+  if (preference?.optedOut) return { allowed: false, reason: 'opted out' };
+  if (consent !== true) return { allowed: false, reason: 'no marketing consent' };
+  return { allowed: true };
+};
