@@ -21,11 +21,15 @@ export const parseJson = (raw: string): unknown => {
   }
 };
 
-/** Schema validation; every bad field is named in one 400 answer. */
-export const validate = <S extends z.ZodType>(value: unknown, schema: S): z.infer<S> => {
+/** Schema validation; every bad field is named in one 400 answer, with any cross-field issues. */
+export const validate = <S extends z.ZodType>(
+  value: unknown,
+  schema: S,
+  crossFieldIssues: FieldIssue[] = [],
+): z.infer<S> => {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const details = issuesOf(result.error);
+  if (!result.success || crossFieldIssues.length > 0) {
+    const details = [...(result.success ? [] : issuesOf(result.error)), ...crossFieldIssues];
     throw new ValidationError(`${details.length} invalid field(s)`, details);
   }
   return result.data;

@@ -48,6 +48,24 @@ export const putContactPreference = async (
   );
 };
 
+/** Redeliveries come within minutes or days; a month of memory is plenty, then TTL removes the marker. */
+const SEEN_FOR_SECONDS = 30 * 86_400;
+
+export const hasSeenEvent = async (
+  t: TableRef,
+  shopId: string,
+  eventId: string,
+): Promise<boolean> => {
+  const out = await t.doc.send(
+    new GetCommand({
+      TableName: t.tableName,
+      Key: eventSeenKey(shopId, eventId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item !== undefined;
+};
+
 /** True the first time an event id is seen for a shop; false for a repeat. */
 export const markEventSeen = async (
   t: TableRef,
@@ -63,6 +81,7 @@ export const markEventSeen = async (
           ...eventSeenKey(shopId, eventId),
           type: 'event-seen',
           receivedAt: receivedAt.toISOString(),
+          expiresAt: Math.floor(receivedAt.getTime() / 1000) + SEEN_FOR_SECONDS,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),

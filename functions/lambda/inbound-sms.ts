@@ -1,0 +1,9 @@
+import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { createInboundSmsNotificationHandler } from '../handlers/inbound-sms-notification.ts';
+
+export const handler = createInboundSmsNotificationHandler({
+  table,
+  clock,
+  shops: shopsFor(),
+  logger,
+});

@@ -1,0 +1,28 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigurationError } from '../domain/errors.ts';
+import type { UnsubscribeKeys } from '../http/unsubscribe-token.ts';
+
+/**
+ * The unsubscribe link signing keys from Secrets Manager: the generated secret is one key; while
+ * replacing it, store {"keys":["<new>","<old>"]} so links already mailed keep working.
+ */
+export const loadUnsubscribeKeys = async (
+  secrets: SecretsManagerClient,
+  secretId: string,
+): Promise<UnsubscribeKeys> => {
+  const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const text = out.SecretString ?? '';
+  let keys: unknown = [text];
+  if (text.trimStart().startsWith('{')) {
+    keys = (JSON.parse(text) as { keys?: unknown }).keys;
+  }
+  const valid = Array.isArray(keys)
+    ? keys.filter((k): k is string => typeof k === 'string' && k.length >= 32)
+    : [];
+  if (valid.length === 0) {
+    throw new ConfigurationError(
+      `secret ${secretId} must hold a signing key of at least 32 characters, or {"keys":[…]} of them`,
+    );
+  }
+  return valid;
+};
