@@ -11,14 +11,25 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Duration } from 'luxon';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
+import { optionalEnv } from '../functions/config/env.ts';
 import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
 import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
-import { createAdminHandler } from '../functions/handlers/admin.ts';
+import { ADMIN_ROUTES, createAdminHandler } from '../functions/handlers/admin.ts';
+import {
+  createConsentHandler,
+  INBOUND_ROUTE,
+  UNSUBSCRIBE_PAGE_ROUTE,
+  UNSUBSCRIBE_ROUTE,
+} from '../functions/handlers/consent.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler } from '../functions/handlers/sweep.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
+import {
+  createUnsubscribeLinks,
+  type UnsubscribeLinks,
+} from '../functions/http/unsubscribe-token.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
@@ -37,6 +48,8 @@ import { createLocalClock, type LocalClock } from './test-clock.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+/** Local only; in AWS the key is a generated Secrets Manager secret. */
+export const DEMO_UNSUBSCRIBE_KEY = 'local-unsubscribe-signing-key-not-for-production';
 
 export interface LocalStackOptions {
   port?: number;
@@ -52,6 +65,8 @@ export interface LocalStackOptions {
   tickMs?: number;
   demoWebhookSecret?: string;
   demoAdminToken?: string;
+  /** Unsubscribe link signing keys, newest first (default: FOLLOWUP_UNSUBSCRIBE_KEY or a local key). */
+  unsubscribeKeys?: string[];
   /** Backoff base for retryable delivery failures, seconds (SQS visibility). */
   retryBaseSeconds?: number;
   maxReceiveCount?: number;
@@ -71,6 +86,8 @@ export interface LocalStack {
   sqs: SQSClient;
   queueUrl: string;
   deadLetterQueueUrl: string;
+  /** A customer's one-click unsubscribe URL on this stack (what the sender puts in marketing mail). */
+  unsubscribeLinks: UnsubscribeLinks;
   /** Runs everything due up to `to` in time order, as the test clock endpoint does. */
   advanceTo(to: Date): Promise<Date>;
   /** One scheduler tick at the current time: sweeps, dispatch, and a drained queue. */
@@ -158,8 +175,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
 
+    const unsubscribeKeys = options.unsubscribeKeys ?? [
+      optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
+    ];
     const intake = createIntakeHandler(common);
-    const admin = createAdminHandler(common);
+    const admin = createAdminHandler({ ...common, renderer });
+    const consent = createConsentHandler({ ...common, unsubscribeKeys });
     const dispatcher = createDispatcherHandler({
       ...common,
       queue: createSendQueue(sqs, queues.queueUrl),
@@ -246,7 +267,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const routes: ApiRoute[] = [
       { routeKey: 'POST /v1/shops/{shopId}/events', handler: (e, c) => intake(e, c) },
-      { routeKey: 'GET /v1/shops/{shopId}/orders/{orderId}', handler: (e, c) => admin(e, c) },
+      { routeKey: INBOUND_ROUTE, handler: (e, c) => consent(e, c) },
+      { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => consent(e, c) },
+      { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => consent(e, c) },
+      ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: admin })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -358,6 +382,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sqs,
       queueUrl: queues.queueUrl,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      unsubscribeLinks: createUnsubscribeLinks(`http://${host}:${port}`, unsubscribeKeys),
       advanceTo,
       runDue: () => exclusive(runDueNow),
       putShop: (record) => putShop(table, record),

@@ -1,20 +1,70 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
-import { RouteNotFoundError, ShopNotFoundError } from '../domain/errors.ts';
+import * as z from 'zod';
+import type { Clock } from '../domain/clock.ts';
+import {
+  CONTACT_CHANNELS,
+  type ContactChannel,
+  normalizeAddress,
+} from '../domain/consent/contact-preference.ts';
+import { RouteNotFoundError, ShopNotFoundError, ValidationError } from '../domain/errors.ts';
+import type { Renderer } from '../domain/rendering/renderer.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
-import { type ApiEvent, type ApiResult, header, json, pathParam } from '../http/api.ts';
+import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
 import { httpErrors } from '../http/error-response.ts';
+import { parseJsonBody } from '../http/parse-body.ts';
+import { getContactPreference } from '../store/contact-preference-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
+import { setContactPreference } from '../use-cases/change-contact-preference.ts';
+import { flowReport } from '../use-cases/flow-report.ts';
 import { getOrderTimeline } from '../use-cases/get-order-timeline.ts';
+import { previewNextPaymentSweep } from '../use-cases/preview-payment-sweep.ts';
 
 export interface AdminHandlerDeps {
   table: TableRef;
   shops: ShopDirectory;
   logger: Logger;
+  clock: Clock;
+  renderer: Renderer;
 }
 
-/** The operations API: per-shop bearer token, read-only views of what the system did and why. */
+export const ADMIN_ROUTES = [
+  'GET /v1/shops/{shopId}/orders/{orderId}',
+  'GET /v1/shops/{shopId}/contacts/{channel}/{address}',
+  'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
+  'GET /v1/shops/{shopId}/sweeps/payment/preview',
+  'GET /v1/shops/{shopId}/reports/flows',
+] as const;
+type AdminRoute = (typeof ADMIN_ROUTES)[number];
+
+const ADDRESS: Record<ContactChannel, z.ZodType<string>> = {
+  sms: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as "+8613800138000"'),
+  email: z.email({ message: 'must be an email address' }).max(254),
+};
+
+const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string } => {
+  const channel = pathParam(event, 'channel');
+  const address = pathParam(event, 'address');
+  if (!(CONTACT_CHANNELS as readonly string[]).includes(channel)) {
+    throw new ValidationError('invalid contact', [
+      { path: 'channel', message: `must be one of ${CONTACT_CHANNELS.join(', ')}` },
+    ]);
+  }
+  const valid = ADDRESS[channel as ContactChannel].safeParse(address);
+  if (!valid.success) {
+    throw new ValidationError('invalid contact', [
+      { path: 'address', message: valid.error.issues[0]?.message ?? 'invalid address' },
+    ]);
+  }
+  return { channel: channel as ContactChannel, address };
+};
+
+const preferenceBody = z.object({ optedOut: z.boolean() }).strict();
+
+/** The operations API: per-shop bearer token; what the system did and why, and contact choices. */
 export const createAdminHandler = (deps: AdminHandlerDeps) =>
   middy<ApiEvent, ApiResult>()
     .use(httpErrors(deps.logger))
@@ -27,8 +77,43 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         throw new ShopNotFoundError(shopId);
       }
       requireAdminToken(authorization, record.adminTokenHashes);
-      if (event.routeKey === 'GET /v1/shops/{shopId}/orders/{orderId}') {
-        return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
+      switch (event.routeKey as AdminRoute) {
+        case 'GET /v1/shops/{shopId}/orders/{orderId}':
+          return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
+        case 'GET /v1/shops/{shopId}/contacts/{channel}/{address}': {
+          const { channel, address } = contactOf(event);
+          const stored = await getContactPreference(deps.table, shopId, channel, address);
+          return json(
+            200,
+            stored ?? { channel, address: normalizeAddress(channel, address), optedOut: false },
+          );
+        }
+        case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
+          const contact = contactOf(event);
+          const { optedOut } = parseJsonBody(rawBody(event), preferenceBody);
+          const stored = await setContactPreference(deps, shopId, {
+            ...contact,
+            optedOut,
+            source: 'admin',
+          });
+          deps.logger.info('contact preference set', {
+            shopId,
+            channel: contact.channel,
+            optedOut,
+          });
+          return json(200, stored);
+        }
+        case 'GET /v1/shops/{shopId}/sweeps/payment/preview':
+          return json(200, await previewNextPaymentSweep(deps, record.shop, deps.clock.now()));
+        case 'GET /v1/shops/{shopId}/reports/flows':
+          return json(
+            200,
+            await flowReport(deps.table, shopId, {
+              from: event.queryStringParameters?.from,
+              to: event.queryStringParameters?.to,
+            }),
+          );
+        default:
+          throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       }
-      throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
     });

@@ -1,4 +1,14 @@
-import { logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { requireEnv } from '../config/env.ts';
+import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
+import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
-export const handler = createAdminHandler({ table, shops: shopsFor('admin'), logger });
+export const handler = createAdminHandler({
+  table,
+  clock,
+  shops: shopsFor('admin'),
+  logger,
+  // The sweep preview renders each SMS to count its parts, with the sender's own templates.
+  renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
+});

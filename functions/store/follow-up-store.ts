@@ -6,6 +6,7 @@ import type {
   NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
 import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
+import { countCancelled, countCreated, countOutcome } from './flow-stats-store.ts';
 import { allDuePks, DUE_INDEX, duePk, dueShardOf, followUpKey } from './table.ts';
 
 export interface FollowUpItem extends FollowUp {
@@ -50,7 +51,7 @@ export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Pr
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
-      );
+      ).then((created) => created && countCreated(t, f));
     }),
   );
 };
@@ -87,7 +88,7 @@ export const cancelFollowUps = async (
             },
           }),
         ),
-      ),
+      ).then((cancelled) => cancelled && countCancelled(t, shopId, c, now)),
     ),
   );
 };
@@ -303,4 +304,5 @@ export const recordOutcome = async (
       ExpressionAttributeValues: values,
     }),
   );
+  await countOutcome(t, key, outcome, now);
 };

@@ -9,6 +9,8 @@
  * | customer    | SHOP#<shopId>#CUSTOMER#<id>     | CUSTOMER                   |
  * | contact     | SHOP#<shopId>#CONTACT#<ch>:<addr> | PREFERENCE               |
  * | event seen  | SHOP#<shopId>#EVENT#<eventId>   | EVENT                      |
+ * | flow stats  | SHOP#<shopId>#FLOWSTATS         | <YYYY-MM-DD>#<flow>#<step> |
+ * | report mark | SHOP#<shopId>#ORDER#<orderId>   | REPORT#<kind>              |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
  * Index `due` (sparse, keys only): pending follow-ups, pk DUE#<shard>, sk <dueAt ISO>. Writes are
@@ -47,6 +49,16 @@ export const contactKey = (shopId: string, channel: string, address: string) => 
 export const eventSeenKey = (shopId: string, eventId: string) => ({
   pk: `SHOP#${shopId}#EVENT#${eventId}`,
   sk: 'EVENT',
+});
+
+/** Per shop, UTC day, flow and step: counters the flow report reads with one Query. */
+export const flowStatsPk = (shopId: string) => `SHOP#${shopId}#FLOWSTATS`;
+export const flowStatsSk = (day: string, flow: string, step: string) => `${day}#${flow}#${step}`;
+
+/** Counts an order once for a report (e.g. "reminded"), in its own partition beside the order. */
+export const reportMarkKey = (shopId: string, orderId: string, kind: string) => ({
+  pk: orderPk(shopId, orderId),
+  sk: `REPORT#${kind}`,
 });
 
 /** FNV-1a: stable, fast and well spread for short keys; the shard only has to be deterministic. */

@@ -7,6 +7,7 @@ import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/or
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import { getCustomerHistory, recordCustomerOrder } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
+import { countPaymentRecovery } from '../store/flow-stats-store.ts';
 import { cancelFollowUps, createFollowUps } from '../store/follow-up-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
@@ -69,6 +70,7 @@ export const ingestOrderEvent = async (
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
     try {
       await saveOrder(deps.table, next);
+      await countPaymentRecovery(deps.table, current, next, followUps);
       return 'accepted';
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;
