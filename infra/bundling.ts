@@ -16,5 +16,13 @@ export const AWS_SDK_FROM_RUNTIME = ['@aws-sdk/*', '@smithy/*'];
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-export const LAMBDA_ENTRIES = ['intake', 'admin', 'dispatcher', 'sweep', 'sender'] as const;
+export const LAMBDA_ENTRIES = [
+  'intake',
+  'admin',
+  'consent',
+  'inbound-sms',
+  'dispatcher',
+  'sweep',
+  'sender',
+] as const;
 export type LambdaEntry = (typeof LAMBDA_ENTRIES)[number];

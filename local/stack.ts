@@ -180,7 +180,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ];
     const intake = createIntakeHandler(common);
     const admin = createAdminHandler({ ...common, renderer });
-    const consent = createConsentHandler({ ...common, unsubscribeKeys });
+    const consent = createConsentHandler({
+      ...common,
+      unsubscribeKeys: async () => unsubscribeKeys,
+    });
     const dispatcher = createDispatcherHandler({
       ...common,
       queue: createSendQueue(sqs, queues.queueUrl),

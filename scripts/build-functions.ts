@@ -27,6 +27,8 @@ const env = {
   SHOP_SECRETS_PREFIX: 'order-followup/dev/shops',
   SMS_ORIGINATION_IDENTITY: 'pool-0',
   EMAIL_FROM_ADDRESS: 'no-reply@example.com',
+  UNSUBSCRIBE_KEY_SECRET_ID: 'order-followup/dev/unsubscribe-key',
+  PUBLIC_API_URL: 'https://api.example.com',
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
@@ -66,7 +68,7 @@ for (const name of LAMBDA_ENTRIES) {
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',
   });
-  if (name === 'sender') {
+  if (name === 'sender' || name === 'admin') {
     execFileSync('npx', ['tsx', repoPath('scripts/build-template-catalog.ts'), dir], {
       stdio: 'ignore',
     });

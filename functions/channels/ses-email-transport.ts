@@ -1,22 +1,40 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { UnsubscribeLinks } from '../http/unsubscribe-token.ts';
 import { toDeliveryError } from './aws-error.ts';
-import type { ChannelTransport } from './channel.ts';
+import type { ChannelTransport, OutgoingMessage } from './channel.ts';
 
 export interface SesSettings {
   fromAddress: string;
   configurationSetName?: string;
+  /** Builds the recipient's one-click unsubscribe URL for marketing mail that names none itself. */
+  unsubscribeLinks?: () => Promise<UnsubscribeLinks>;
 }
 
 /**
  * Email through Amazon SES v2. Marketing mail carries RFC 8058 one-click unsubscribe headers
  * when the message has an unsubscribe URL.
  */
+const unsubscribeUrlOf = async (
+  message: OutgoingMessage,
+  settings: SesSettings,
+): Promise<unknown> => {
+  if (message.data?.unsubscribeUrl !== undefined) return message.data.unsubscribeUrl;
+  if (message.data?.category !== 'marketing' || !settings.unsubscribeLinks) return undefined;
+  const locale = (message.data.customer as { locale?: unknown } | undefined)?.locale;
+  return (await settings.unsubscribeLinks())({
+    shopId: message.shopId,
+    channel: 'email',
+    address: message.to,
+    ...(typeof locale === 'string' ? { locale } : {}),
+  });
+};
+
 export const createSesEmailTransport = (
   ses: SESv2Client,
   settings: SesSettings,
 ): ChannelTransport => ({
   async deliver(message) {
-    const unsubscribe = message.data?.unsubscribeUrl;
+    const unsubscribe = await unsubscribeUrlOf(message, settings);
     const headers =
       typeof unsubscribe === 'string'
         ? [

@@ -19,7 +19,8 @@ export interface ConsentHandlerDeps {
   clock: Clock;
   shops: ShopDirectory;
   logger: Logger;
-  unsubscribeKeys: UnsubscribeKeys;
+  /** Resolved on first use (Secrets Manager in AWS). */
+  unsubscribeKeys: () => Promise<UnsubscribeKeys>;
 }
 
 export const INBOUND_ROUTE = 'POST /v1/shops/{shopId}/inbound';
@@ -50,7 +51,7 @@ const inbound = async (deps: ConsentHandlerDeps, event: ApiEvent): Promise<ApiRe
 };
 
 const unsubscribe = async (deps: ConsentHandlerDeps, event: ApiEvent): Promise<ApiResult> => {
-  const check = verifyUnsubscribeToken(deps.unsubscribeKeys, pathParam(event, 'token'));
+  const check = verifyUnsubscribeToken(await deps.unsubscribeKeys(), pathParam(event, 'token'));
   if (!check.valid) {
     return check.problem === 'malformed'
       ? errorPage(

@@ -1,4 +1,5 @@
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
@@ -7,11 +8,18 @@ import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, shopsFor, sqs, table } from '../config/lambda-deps.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
+import { createUnsubscribeLinks } from '../http/unsubscribe-token.ts';
+import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const optional = (name: string) => optionalEnv(name, '') || undefined;
 const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
 const emailConfigurationSet = optional('EMAIL_CONFIGURATION_SET');
+const unsubscribeKeys = lazyUnsubscribeKeys(
+  new SecretsManagerClient({}),
+  requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'),
+);
+const publicApiUrl = requireEnv('PUBLIC_API_URL');
 
 export const handler = createSenderHandler({
   table,
@@ -29,6 +37,7 @@ export const handler = createSenderHandler({
     email: createSesEmailTransport(new SESv2Client({}), {
       fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
       ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+      unsubscribeLinks: async () => createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
     }),
     staffWebhook: (endpoint) =>
       createWebhookTransport(endpoint, {

@@ -26,3 +26,18 @@ export const loadUnsubscribeKeys = async (
   }
   return valid;
 };
+
+/** Read once per container, on first use: a cold start that serves no link costs no secret read. */
+export const lazyUnsubscribeKeys = (
+  secrets: SecretsManagerClient,
+  secretId: string,
+): (() => Promise<UnsubscribeKeys>) => {
+  let keys: Promise<UnsubscribeKeys> | undefined;
+  return () => {
+    keys ??= loadUnsubscribeKeys(secrets, secretId).catch((err: unknown) => {
+      keys = undefined;
+      throw err;
+    });
+    return keys;
+  };
+};
