@@ -16,6 +16,7 @@ import { FollowUpData } from './constructs/data.ts';
 import { FollowUpFunction } from './constructs/followup-function.ts';
 import { FollowUpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { OptOut } from './constructs/opt-out.ts';
 import { MAX_RECEIVE_COUNT, SendQueues } from './constructs/send-queues.ts';
 import type { StageConfig } from './stage-config.ts';
 
@@ -72,10 +73,27 @@ export class FollowUpStack extends Stack {
     const admin = new FollowUpFunction(this, 'Admin', {
       entry: 'admin',
       config,
-      environment: common,
+      // The sweep preview renders SMS with the sender's precompiled templates to count parts.
+      afterBundling: (outputDir) => [`npx tsx scripts/build-template-catalog.ts "${outputDir}"`],
+      environment: { ...common, TEMPLATE_CATALOG: '/var/task/templates.mjs' },
     });
     table.grantReadData(admin.fn);
     allowSecrets(admin, 'admin');
+    // Staff set contact preferences; every other item stays read-only to the operations API.
+    admin.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] } },
+      }),
+    );
+
+    const optOut = new OptOut(this, 'OptOut', {
+      config,
+      table,
+      environment: common,
+      allowShopSecrets: allowSecrets,
+    });
 
     const dispatcher = new FollowUpFunction(this, 'Dispatcher', {
       entry: 'dispatcher',
@@ -104,6 +122,7 @@ export class FollowUpStack extends Stack {
         SEND_QUEUE_URL: queues.queue.queueUrl,
         TEMPLATE_CATALOG: '/var/task/templates.mjs',
         MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+        UNSUBSCRIBE_KEY_SECRET_ID: optOut.unsubscribeKey.secretArn,
         SMS_ORIGINATION_IDENTITY: config.sms.originationIdentity,
         EMAIL_FROM_ADDRESS: config.email.fromAddress,
         ...(config.sms.configurationSet
@@ -116,6 +135,7 @@ export class FollowUpStack extends Stack {
     });
     table.grantReadWriteData(sender.fn);
     allowSecrets(sender, 'staff-webhook');
+    optOut.unsubscribeKey.grantRead(sender.fn);
     sender.fn.addEventSource(
       new SqsEventSource(queues.queue, {
         batchSize: 10,
@@ -186,7 +206,14 @@ export class FollowUpStack extends Stack {
       targets: [new LambdaFunction(sweep.fn, { retryAttempts: 2 })],
     });
 
-    const api = new FollowUpApi(this, 'PublicApi', { config, intake: intake.fn, admin: admin.fn });
+    const api = new FollowUpApi(this, 'PublicApi', {
+      config,
+      intake: intake.fn,
+      admin: admin.fn,
+      consent: optOut.consent.fn,
+    });
+    // Links in marketing mail point at this API's unsubscribe route.
+    sender.fn.addEnvironment('PUBLIC_API_URL', api.url);
     new Monitoring(this, 'Monitoring', {
       config,
       api: api.api,
@@ -209,5 +236,9 @@ export class FollowUpStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'ShopSecretsPrefix', { value: config.shopSecretsPrefix });
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      value: optOut.inboundTopic.topicArn,
+      description: 'Set as the two-way SMS destination of the End User Messaging phone number',
+    });
   }
 }

@@ -62,11 +62,11 @@ describe('data', () => {
 
 describe('send queue', () => {
   it('redrives to an encrypted DLQ after 5 receives, with visibility at 6× the sender timeout', () => {
-    const sender = Object.values(dev.template.findResources('AWS::Lambda::Function')).find(
-      (f) =>
-        (f as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
-          .Environment?.Variables?.TEMPLATE_CATALOG,
-    ) as { Properties: { Timeout: number } };
+    const sender = Object.values(dev.template.findResources('AWS::Lambda::Function')).find((f) => {
+      const env = (f as { Properties: { Environment?: { Variables?: Record<string, unknown> } } })
+        .Properties.Environment?.Variables;
+      return env?.TEMPLATE_CATALOG && env.SEND_QUEUE_URL;
+    }) as { Properties: { Timeout: number } };
     dev.template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: sender.Properties.Timeout * 6,
       SqsManagedSseEnabled: true,
@@ -112,7 +112,7 @@ describe('functions', () => {
     const functions = Object.values(dev.template.findResources('AWS::Lambda::Function')) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(7);
     for (const f of functions) {
       expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
         22,
@@ -167,12 +167,18 @@ describe('least privilege', () => {
     expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-/);
   });
 
-  it('admin reads the table but cannot write it', () => {
-    expect(
-      actionsOf(admin).some((a) =>
-        /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a),
-      ),
-    ).toBe(false);
+  it('admin reads the table and writes contact preferences only', () => {
+    const writes = admin.filter((s) =>
+      actionsOf([s]).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)),
+    );
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] },
+        },
+      }),
+    ]);
     expect(actionsOf(admin)).toEqual(expect.arrayContaining(['dynamodb:Query']));
   });
 
@@ -187,6 +193,106 @@ describe('least privilege', () => {
     );
     expect(star.length).toBeGreaterThan(0);
     expect(actionsOf(star).every((a) => a.startsWith('xray:'))).toBe(true);
+  });
+});
+
+describe('opt-out', () => {
+  const consent = roleStatements(dev.template, 'OptOutConsentFunctionServiceRoleDefaultPolicy');
+  const inbound = roleStatements(dev.template, 'OptOutInboundSmsFunctionServiceRoleDefaultPolicy');
+  const sender = roleStatements(dev.template, 'SenderFunctionServiceRoleDefaultPolicy');
+  const secretRef = () => {
+    const [id] = Object.keys(dev.template.findResources('AWS::SecretsManager::Secret'));
+    return { Ref: id };
+  };
+
+  it('routes inbound SMS and both unsubscribe methods to the consent function', () => {
+    for (const routeKey of [
+      'POST /v1/shops/{shopId}/inbound',
+      'GET /v1/unsubscribe/{token}',
+      'POST /v1/unsubscribe/{token}',
+      'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
+      'GET /v1/shops/{shopId}/sweeps/payment/preview',
+      'GET /v1/shops/{shopId}/reports/flows',
+    ]) {
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+    }
+  });
+
+  it('keeps the unsubscribe signing key in a generated secret, never in the environment', () => {
+    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    dev.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ UNSUBSCRIBE_KEY_SECRET_ID: secretRef() }) },
+    });
+  });
+
+  it('consent and inbound-sms write only contact and event-seen items, and send nothing', () => {
+    expect(consent.length * inbound.length).toBeGreaterThan(0);
+    for (const statements of [consent, inbound]) {
+      const writes = statements.filter((s) =>
+        actionsOf([s]).some((a) =>
+          /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a),
+        ),
+      );
+      expect(writes).toEqual([
+        expect.objectContaining({
+          Action: 'dynamodb:PutItem',
+          Condition: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*', 'SHOP#*#EVENT#*'],
+            },
+          },
+        }),
+      ]);
+      expect(actionsOf(statements).filter((a) => /^(ses|sms-voice|sns):/.test(a))).toEqual([]);
+    }
+    const secrets = consent.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secrets)).toContain('/*/intake-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook/);
+    expect(actionsOf(inbound)).not.toContain('secretsmanager:GetSecretValue');
+  });
+
+  it('the sender reads the signing key and knows the public API address for links', () => {
+    expect(
+      sender.some(
+        (s) =>
+          actionsOf([s]).includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(s.Resource) === JSON.stringify(secretRef()),
+      ),
+    ).toBe(true);
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PUBLIC_API_URL: Match.anyValue(),
+          SEND_QUEUE_URL: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('takes End User Messaging inbound texts from an encrypted, TLS-only topic', () => {
+    dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    dev.template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'Inbound SMS (two-way messaging)',
+      KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
+    dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Principal: { Service: 'sms-voice.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+    dev.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
 });
 
@@ -222,7 +328,7 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 9);
   });
 });
 
