@@ -221,6 +221,14 @@ export class FollowUpStack extends Stack {
       sendQueue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
       dispatcherLogs: dispatcher.logGroup,
+      failureQueues: [
+        {
+          id: 'InboundSmsFailures',
+          queue: optOut.inboundFailures,
+          description:
+            'An inbound SMS (maybe a STOP) could not be applied after retries: read it, fix, replay it.',
+        },
+      ],
     });
 
     for (const fn of [intake, admin, dispatcher, sweep, sender]) {

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../domain/clock.ts';
 import { endUserMessagingInboundSchema } from '../domain/consent/inbound-sms.ts';
+import { ValidationError } from '../domain/errors.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
@@ -15,6 +16,23 @@ export interface InboundSmsNotificationDeps {
   logger: Logger;
 }
 
+/** A bad notification's error names the SNS message and every bad field, for the log and retries. */
+const parseNotification = (snsMessageId: string, raw: string) => {
+  try {
+    return parseJsonBody(raw, endUserMessagingInboundSchema);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const fields = err.details.map((d) => `${d.path}: ${d.message}`).join('; ');
+    throw new ValidationError(
+      `SNS message ${snsMessageId}: ${err.message}: ${fields}`,
+      err.details,
+      {
+        cause: err,
+      },
+    );
+  }
+};
+
 /**
  * Two-way SMS of AWS End User Messaging: each inbound text reaches an SNS topic and then this
  * function. The stage's shops all send from one origination identity, so a STOP to that number
@@ -25,7 +43,7 @@ export const createInboundSmsNotificationHandler = (deps: InboundSmsNotification
     const outcomes: InboundOutcome['status'][] = [];
     const shops = await deps.shops.list();
     for (const record of event.Records) {
-      const message = parseJsonBody(record.Sns.Message, endUserMessagingInboundSchema);
+      const message = parseNotification(record.Sns.MessageId, record.Sns.Message);
       const deliveryId = `sms:${message.inboundMessageId ?? record.Sns.MessageId}`;
       for (const { shop } of shops) {
         const outcome = await receiveInboundSms(

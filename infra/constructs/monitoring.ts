@@ -26,6 +26,8 @@ export interface MonitoringProps {
   sendQueue: Queue;
   deadLetterQueue: Queue;
   dispatcherLogs: ILogGroup;
+  /** Other dead-letter queues that must stay empty, each with what a message there means. */
+  failureQueues?: { id: string; queue: Queue; description: string }[];
 }
 
 export const METRIC_NAMESPACE = 'OrderFollowUp';
@@ -115,6 +117,17 @@ export class Monitoring extends Construct {
       'Due follow-ups are being dispatched more than 3 minutes late.',
       2,
     );
+    for (const f of props.failureQueues ?? []) {
+      alarm(
+        f.id,
+        f.queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        0,
+        f.description,
+      );
+    }
     alarm('IntakeServerErrors', errorRate, 1, 'More than 1% of intake requests answered 5xx.', 2);
 
     new Dashboard(this, 'Dashboard', {

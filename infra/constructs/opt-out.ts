@@ -1,10 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../stage-config.ts';
 import { FollowUpFunction } from './followup-function.ts';
@@ -29,6 +31,8 @@ export class OptOut extends Construct {
   readonly consent: FollowUpFunction;
   readonly inboundSms: FollowUpFunction;
   readonly inboundTopic: Topic;
+  /** Inbound texts that could not be applied after Lambda's retries: an opt-out is never dropped. */
+  readonly inboundFailures: Queue;
 
   constructor(scope: Construct, id: string, props: OptOutProps) {
     super(scope, id);
@@ -113,6 +117,21 @@ export class OptOut extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    this.inboundSms.fn.addEventSource(new SnsEventSource(this.inboundTopic));
+    this.inboundFailures = new Queue(this, 'InboundSmsFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.inboundFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the inbound SMS function.',
+    });
+    this.inboundSms.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.inboundFailures),
+    });
+    this.inboundSms.fn.addEventSource(
+      new SnsEventSource(this.inboundTopic, { deadLetterQueue: this.inboundFailures }),
+    );
   }
 }

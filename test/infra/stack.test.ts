@@ -80,7 +80,7 @@ describe('send queue', () => {
     ).toBe(true);
   });
 
-  it('refuses requests without TLS on both queues', () => {
+  it('refuses requests without TLS on every queue', () => {
     const policies = dev.template.findResources('AWS::SQS::QueuePolicy', {
       Properties: {
         PolicyDocument: {
@@ -93,7 +93,9 @@ describe('send queue', () => {
         },
       },
     });
-    expect(Object.keys(policies)).toHaveLength(2);
+    const queues = Object.keys(dev.template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(policies)).toHaveLength(queues.length);
   });
 
   it('feeds the sender with partial batch responses and capped concurrency', () => {
@@ -294,6 +296,27 @@ describe('opt-out', () => {
     });
     dev.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
+
+  it('never drops an inbound text: failures after retries land in an alarmed, encrypted queue', () => {
+    const queues = dev.template.findResources('AWS::SQS::Queue');
+    const failuresId = Object.keys(queues).find((id) => id.includes('InboundSmsFailures'));
+    expect(failuresId).toBeDefined();
+    expect(queues[failuresId as string]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    const toFailures = Match.objectLike({ 'Fn::GetAtt': [failuresId, 'Arn'] });
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: toFailures } },
+    });
+    dev.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      RedrivePolicy: { deadLetterTargetArn: toFailures },
+    });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failuresId, 'QueueName'] } }],
+      AlarmActions: Match.anyValue(),
+    });
+  });
 });
 
 describe('monitoring', () => {
@@ -301,7 +324,7 @@ describe('monitoring', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
       .map((a) => a.Properties.MetricName)
@@ -309,6 +332,7 @@ describe('monitoring', () => {
       .sort();
     expect(names).toEqual([
       'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'DispatcherLagMs',
       'Errors',
