@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { Duration } from 'luxon';
+import type { Transports } from '../functions/channels/channel-router.ts';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
 import { optionalEnv } from '../functions/config/env.ts';
@@ -76,6 +78,15 @@ export interface LocalStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Called with the document client before use, e.g. to meter consumed capacity. */
   instrument?: (doc: DynamoDBDocumentClient) => void;
+  /** Called with the SQS client before use, e.g. to count requests. */
+  instrumentSqs?: (sqs: SQSClient) => void;
+  /** Replaces the sender's ways out, e.g. to inject provider faults around the outbox. */
+  transports?: (defaults: Transports) => Transports;
+  /** Wraps each Lambda handler, e.g. to count and time invocations as Lambda bills them. */
+  wrapHandler?: <E, R>(
+    name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender',
+    handler: (event: E, context: Context) => Promise<R>,
+  ) => (event: E, context: Context) => Promise<R>;
 }
 
 export interface LocalStack {
@@ -162,6 +173,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sqsEngine = await startSqsLocal();
     stoppers.push(() => sqsEngine.stop());
     const sqs = createSqsClient({ endpoint: sqsEngine.endpoint });
+    options.instrumentSqs?.(sqs);
     const maxReceiveCount = options.maxReceiveCount ?? 5;
     const queues = await ensureSendQueues(
       sqs,
@@ -197,23 +209,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       renderer,
       sqs,
       queueUrl: queues.queueUrl,
-      transports: {
+      transports: (options.transports ?? ((t) => t))({
         sms: outbox,
         email: outbox,
         staffWebhook: (endpoint) =>
           createWebhookTransport(endpoint, { timeoutMs: webhookTimeoutMs, allowInsecure: true }),
         staffFallback: outbox,
-      },
+      }),
       claimTimeoutMs: 5 * 60_000,
       maxAttempts: maxReceiveCount,
       retryBaseSeconds: options.retryBaseSeconds ?? 1,
       retryMaxSeconds: 60,
     });
+    const wrap = options.wrapHandler ?? ((_, handler) => handler);
+    const run = {
+      intake: wrap('intake', intake),
+      admin: wrap('admin', admin),
+      consent: wrap('consent', consent),
+      dispatcher: wrap('dispatcher', dispatcher),
+      sweep: wrap('sweep', sweep),
+      sender: wrap('sender', sender),
+    };
 
     const poller = createQueuePoller({
       sqs,
       queueUrl: queues.queueUrl,
-      handler: (event) => sender(event, lambdaContext('sender')),
+      handler: (event) => run.sender(event, lambdaContext('sender')),
       waitTimeSeconds: 1,
       onError: (err) => logger.error('poller', { error: err as Error }),
     });
@@ -226,13 +247,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const runDueNow = async () => {
       const now = clock.now();
       if (now > sweptThrough) {
-        await sweep(
+        await run.sweep(
           { from: sweptThrough.toISOString(), to: now.toISOString() },
           lambdaContext('sweep'),
         );
         sweptThrough = now;
       }
-      await dispatcher(undefined, lambdaContext('dispatcher'));
+      await run.dispatcher(undefined, lambdaContext('dispatcher'));
       await poller.drain({ timeoutMs: 120_000 });
     };
     const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
@@ -269,11 +290,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => clearInterval(ticker));
 
     const routes: ApiRoute[] = [
-      { routeKey: 'POST /v1/shops/{shopId}/events', handler: (e, c) => intake(e, c) },
-      { routeKey: INBOUND_ROUTE, handler: (e, c) => consent(e, c) },
-      { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => consent(e, c) },
-      { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => consent(e, c) },
-      ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: admin })),
+      { routeKey: 'POST /v1/shops/{shopId}/events', handler: (e, c) => run.intake(e, c) },
+      { routeKey: INBOUND_ROUTE, handler: (e, c) => run.consent(e, c) },
+      { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => run.consent(e, c) },
+      { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
+      ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });

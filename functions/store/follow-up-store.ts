@@ -196,8 +196,9 @@ export const markQueued = async (
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false };
 
 /**
- * One sender at a time owns a follow-up. The claim leaves the due index: from here on SQS
- * redelivery, not the dispatcher, brings it back. A claim older than `staleBefore` is taken over.
+ * One sender at a time owns a follow-up. The claim keeps the dispatcher's lease in the due index,
+ * so a follow-up whose sender and queue message both died is found again when the lease ends.
+ * A claim older than `staleBefore` is taken over.
  */
 export const claimFollowUp = async (
   t: TableRef,
@@ -212,7 +213,7 @@ export const claimFollowUp = async (
         TableName: t.tableName,
         Key: keyOf(key),
         UpdateExpression:
-          'SET claimToken = :token, claimedAt = :now, updatedAt = :now ADD attempts :one REMOVE duePk, dueSk',
+          'SET claimToken = :token, claimedAt = :now, updatedAt = :now ADD attempts :one',
         ConditionExpression:
           '#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -258,6 +259,8 @@ export const recordOutcome = async (
   };
   const set = ['#status = :status', 'updatedAt = :now'];
   const remove = ['claimToken', 'claimedAt'];
+  // A final outcome leaves the due index; `queued` keeps its lease as the fallback to SQS.
+  if (outcome.status !== 'scheduled' && outcome.status !== 'queued') remove.push('duePk', 'dueSk');
   switch (outcome.status) {
     case 'sent':
       set.push('sentAt = :now', 'channel = :channel', 'messageId = :messageId');

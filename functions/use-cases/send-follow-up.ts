@@ -41,7 +41,13 @@ export class RetryLater extends Error {
   }
 }
 
-export type SendResult = 'sent' | 'skipped' | 'rescheduled' | 'failed' | 'already-done';
+export type SendResult =
+  | 'sent'
+  | 'skipped'
+  | 'rescheduled'
+  | 'failed'
+  | 'already-done'
+  | 'claimed-elsewhere';
 
 /** Stable per follow-up, so providers and webhook receivers can drop a repeat. */
 export const messageIdOf = (key: FollowUpKey): string =>
@@ -72,13 +78,9 @@ export const sendFollowUp = async (
   const followUp = followUps.find((f) => f.flow === key.flow && f.step === key.step);
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
   if (!claim.claimed) {
-    if (followUp.status === 'queued') {
-      throw new RetryLater(
-        `${followUpId(key)} is being sent by another worker`,
-        deps.retryBaseSeconds,
-      );
-    }
-    return 'already-done';
+    // Another sender holds a live claim. Its lease in the due index brings the follow-up back if
+    // that sender died; retrying here would only burn receives until the message hits the DLQ.
+    return followUp.status === 'queued' ? 'claimed-elsewhere' : 'already-done';
   }
   const outcome = (o: Parameters<typeof recordOutcome>[3]) =>
     recordOutcome(deps.table, key, token, o, deps.clock.now());

@@ -1,0 +1,33 @@
+/**
+ * us-east-1 list prices the cost projection uses, as of the date below. Change them here only.
+ * Sources: aws.amazon.com/dynamodb/pricing/on-demand, /sqs/pricing, /lambda/pricing.
+ */
+export const PRICES = {
+  asOf: '2026-05-01',
+  region: 'us-east-1',
+  dynamoDbPerMillionWriteUnits: 0.625,
+  dynamoDbPerMillionReadUnits: 0.125,
+  sqsPerMillionRequests: 0.4,
+  lambdaArm64PerGbSecond: 0.0000133334,
+  lambdaPerMillionRequests: 0.2,
+} as const;
+
+/**
+ * Memory of every function as deployed: infra/constructs/followup-function.ts defaults
+ * `memorySize` to 512 MB and infra/followup-stack.ts overrides it for none of the five.
+ */
+export const LAMBDA_MEMORY_MB = {
+  intake: 512,
+  admin: 512,
+  dispatcher: 512,
+  sweep: 512,
+  sender: 512,
+} as const;
+
+/** Cost targets of a standard lifecycle (5 events, 4 messages), from issue 6. */
+export const TARGETS = {
+  writeUnitsPerOrder: 30,
+  readUnitsPerOrder: 15,
+  sqsRequestsPerMessage: 1.5,
+  dollarsPer1000Orders: 0.03,
+} as const;

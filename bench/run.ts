@@ -1,0 +1,215 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureBundles } from './cold-start.ts';
+import { measureDispatcherAtScale } from './dispatcher-scale.ts';
+import { measureIntakeThroughput } from './intake-throughput.ts';
+import { type LifecycleCost, measureLifecycle } from './lifecycle-cost.ts';
+import { LAMBDA_MEMORY_MB, PRICES, TARGETS } from './prices.ts';
+import { measureRendering } from './rendering.ts';
+
+/**
+ * `npm run bench`: every figure of issue 6 measured on the local stack in one run, written to
+ * bench/results.json and printed. `--ci` is the reduced run CI makes.
+ */
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string' },
+    standard: { type: 'string' },
+    pending: { type: 'string' },
+    due: { type: 'string' },
+    events: { type: 'string' },
+    ci: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
+});
+const num = (v: string | undefined, full: number, ci: number) =>
+  v !== undefined ? Number(v) : values.ci ? ci : full;
+const orders = num(values.orders, 10_000, 2_000);
+const standardOrders = num(values.standard, 500, 200);
+const pending = num(values.pending, 1_000_000, 50_000);
+const due = num(values.due, 10_000, 1_000);
+const intakeEvents = num(values.events, 3_000, 1_000);
+
+const log = (text: string) => console.log(`[bench ${new Date().toISOString()}] ${text}`);
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+log(`standard lifecycle, ${standardOrders} orders`);
+const standard = await measureLifecycle('standard', standardOrders, {
+  only: 'standard',
+  duplicateShare: 0,
+  concurrency: 1,
+});
+log(`event mix, ${orders} orders`);
+const mix = await measureLifecycle('mix', orders, {
+  intakeMs: standard.invocations.intake?.meanBilledMs ?? 0,
+});
+
+// Today no flow messages a standard lifecycle; its 4 messages (confirmation, shipped, arriving,
+// delivered) are projected at the cost each payment reminder of the mix measured beyond the events.
+const perMessage = (() => {
+  const reminderOrders = mix.exactlyOnce.expected;
+  const noMessage = standard;
+  const extra = (a: number, b: number) => ((a - b) * mix.orders) / Math.max(1, reminderOrders);
+  return {
+    writeUnits: Math.max(0, extra(mix.writeUnitsPerOrder, noMessage.writeUnitsPerOrder)),
+    readUnits: Math.max(0, extra(mix.readUnitsPerOrder, noMessage.readUnitsPerOrder)),
+    sqsRequests: mix.sqsRequestsPerMessage ?? 0,
+  };
+})();
+const projectedStandard = (() => {
+  const w = standard.writeUnitsPerOrder + 4 * perMessage.writeUnits;
+  const r = standard.readUnitsPerOrder + 4 * perMessage.readUnits;
+  const sqsPerOrder = 4 * perMessage.sqsRequests;
+  const senderPerOrder = mix.invocations.sender
+    ? (4 * mix.invocations.sender.invocations) / Math.max(1, mix.messages)
+    : 0.4;
+  const dynamo =
+    (w * PRICES.dynamoDbPerMillionWriteUnits + r * PRICES.dynamoDbPerMillionReadUnits) / 1000;
+  const sqs = (sqsPerOrder * PRICES.sqsPerMillionRequests) / 1000;
+  const lambda =
+    standard.dollarsPer1000Orders.lambda +
+    (senderPerOrder * PRICES.lambdaPerMillionRequests) / 1000 +
+    senderPerOrder *
+      ((mix.invocations.sender?.ms ?? 0) / Math.max(1, mix.invocations.sender?.invocations ?? 1)) *
+      (LAMBDA_MEMORY_MB.sender / 1024 / 1000) *
+      PRICES.lambdaArm64PerGbSecond;
+  return {
+    writeUnitsPerOrder: round(w, 2),
+    readUnitsPerOrder: round(r, 2),
+    sqsRequestsPerMessage: round(perMessage.sqsRequests, 2),
+    dollarsPer1000Orders: round(dynamo + sqs + lambda),
+    perMessageMeasured: {
+      writeUnits: round(perMessage.writeUnits, 2),
+      readUnits: round(perMessage.readUnits, 2),
+    },
+  };
+})();
+const targetCheck = (value: number, target: number) => ({
+  value,
+  target,
+  met: value <= target,
+  ...(value > target ? { overBy: `${round(((value - target) / target) * 100, 1)} %` } : {}),
+});
+
+log(`intake throughput, ${intakeEvents} events`);
+const throughput = await measureIntakeThroughput(intakeEvents);
+log(`dispatcher at scale: seeding ${pending} pending follow-ups, ${due} due`);
+const dispatcher = await measureDispatcherAtScale(pending, due, (n) => log(`seeded ${n}`));
+log('rendering');
+const rendering = measureRendering(values.ci ? 1 : 3);
+log('bundles (npm run build)');
+const bundles = measureBundles();
+
+const results = {
+  measuredAt: new Date().toISOString(),
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    engines: 'DynamoDB Local (in memory) + fauxqs, same process as the handlers',
+  },
+  prices: PRICES,
+  lambdaMemoryMb: LAMBDA_MEMORY_MB,
+  lifecycle: { mix, standard },
+  standardLifecycleTargets: {
+    note: 'Standard lifecycle = created, paid, shipped, out for delivery, delivered (5 events). Today only payment reminders exist, so it sends 0 messages; the 4-message figures add 4× the per-message cost the mix measured for reminders.',
+    measuredWithToday: {
+      writeUnitsPerOrder: targetCheck(standard.writeUnitsPerOrder, TARGETS.writeUnitsPerOrder),
+      readUnitsPerOrder: targetCheck(standard.readUnitsPerOrder, TARGETS.readUnitsPerOrder),
+      dollarsPer1000Orders: targetCheck(
+        standard.dollarsPer1000Orders.total,
+        TARGETS.dollarsPer1000Orders,
+      ),
+    },
+    projectedWith4Messages: {
+      ...projectedStandard,
+      writeUnitsPerOrder: targetCheck(
+        projectedStandard.writeUnitsPerOrder,
+        TARGETS.writeUnitsPerOrder,
+      ),
+      readUnitsPerOrder: targetCheck(
+        projectedStandard.readUnitsPerOrder,
+        TARGETS.readUnitsPerOrder,
+      ),
+      sqsRequestsPerMessage: targetCheck(
+        projectedStandard.sqsRequestsPerMessage,
+        TARGETS.sqsRequestsPerMessage,
+      ),
+      dollarsPer1000Orders: targetCheck(
+        projectedStandard.dollarsPer1000Orders,
+        TARGETS.dollarsPer1000Orders,
+      ),
+    },
+  },
+  throughput,
+  dispatcher,
+  rendering,
+  bundles,
+};
+writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+
+const row = (c: LifecycleCost) => ({
+  run: `${c.label} (${c.orders} orders)`,
+  'events/order': round(c.events / c.orders, 2),
+  'msgs/order': round(c.messages / c.orders, 2),
+  'WRU/order': c.writeUnitsPerOrder,
+  'RRU/order': c.readUnitsPerOrder,
+  'SQS req/msg': c.sqsRequestsPerMessage ?? '-',
+  'Lambda inv/order': c.lambdaInvocationsPerOrder,
+  '$/1000 orders': c.dollarsPer1000Orders.total,
+  'lost/doubled': `${c.exactlyOnce.lost}/${c.exactlyOnce.doubled}`,
+});
+console.log('\nLifecycle cost (measured: ReturnConsumedCapacity, SQS client, handler calls)');
+console.table([
+  row(mix),
+  row(standard),
+  {
+    run: 'standard, 4 messages (projected)',
+    'events/order': 5,
+    'msgs/order': 4,
+    'WRU/order': projectedStandard.writeUnitsPerOrder,
+    'RRU/order': projectedStandard.readUnitsPerOrder,
+    'SQS req/msg': projectedStandard.sqsRequestsPerMessage,
+    'Lambda inv/order': '-',
+    '$/1000 orders': projectedStandard.dollarsPer1000Orders,
+    'lost/doubled': '-',
+  },
+  {
+    run: 'target (standard)',
+    'events/order': 5,
+    'msgs/order': 4,
+    'WRU/order': TARGETS.writeUnitsPerOrder,
+    'RRU/order': TARGETS.readUnitsPerOrder,
+    'SQS req/msg': TARGETS.sqsRequestsPerMessage,
+    'Lambda inv/order': '-',
+    '$/1000 orders': TARGETS.dollarsPer1000Orders,
+    'lost/doubled': '0/0',
+  },
+]);
+console.log('\nThroughput and latency (HTTP intake vs raw PutItem, same engine, same run)');
+console.table({
+  intake: { ...throughput.intake, statuses: JSON.stringify(throughput.intake.statuses) },
+  'PutItem baseline': throughput.baselinePutItem,
+});
+console.log(`intake / PutItem ratio: ${throughput.ratio}`);
+console.log('\nDispatcher at scale');
+console.table({
+  [`${dispatcher.pending} pending, ${dispatcher.due} due`]: {
+    'seed s': dispatcher.seedSeconds,
+    'tick s': dispatcher.tickSeconds,
+    found: dispatcher.found,
+    queued: dispatcher.queued,
+    RRU: dispatcher.readUnits,
+    WRU: dispatcher.writeUnits,
+    scans: dispatcher.scanCommands,
+  },
+});
+console.log(
+  `\nRendering: ${rendering.rendersPerSecond} renders/s over ${rendering.templates} templates`,
+);
+console.table(bundles.figures);
+console.log(`${bundles.note}\nwritten to ${values.out}`);

@@ -1,0 +1,314 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook } from 'standardwebhooks';
+import { random } from '../../bench/harness/event-mix.ts';
+import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+
+/** A hostile request: method, path, headers and raw body. */
+interface Attack {
+  kind: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** An endpoint under fuzz: how to turn a hostile body or path segment into a request. */
+interface Target {
+  name: string;
+  attack(payload: string, rnd: () => number, kind: string): Attack;
+}
+
+const signer = new Webhook(DEMO_WEBHOOK_SECRET);
+const signed = (body: string, id = `msg_fuzz_${Math.random()}`, at = new Date()) => ({
+  'content-type': 'application/json',
+  'webhook-id': id,
+  'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+  'webhook-signature': signer.sign(id, at, body),
+});
+
+/** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
+export const FUZZ_TARGETS: Target[] = [
+  {
+    name: 'intake (signed)',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/events',
+      headers: signed(body),
+      body,
+    }),
+  },
+  {
+    name: 'intake (bad signature)',
+    attack: (body, rnd, kind) => {
+      const h = signed(body);
+      const variants = [
+        { ...h, 'webhook-signature': `v1,${Buffer.from(body.slice(0, 32)).toString('base64')}` },
+        { ...h, 'webhook-timestamp': '1' },
+        { ...h, 'webhook-timestamp': 'NaN' },
+        { ...h, 'webhook-signature': 'v1,' },
+        { 'content-type': 'application/json' },
+        { ...h, 'webhook-id': `${h['webhook-id']}x` },
+      ];
+      return {
+        kind: `${kind}+bad-sig`,
+        method: 'POST',
+        path: '/v1/shops/demo/events',
+        headers: variants[Math.floor(rnd() * variants.length)] ?? {},
+        body,
+      };
+    },
+  },
+  {
+    name: 'inbound SMS (signed)',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/inbound',
+      headers: signed(body),
+      body,
+    }),
+  },
+  {
+    name: 'one-click unsubscribe',
+    attack: (payload, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: `/v1/unsubscribe/${encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || 'x'}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    }),
+  },
+  {
+    name: 'admin contact preference',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'PUT',
+      path: '/v1/shops/demo/contacts/sms/%2B8613800138000',
+      headers: { authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body,
+    }),
+  },
+  {
+    name: 'admin',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: 'GET',
+      // Well-formed UTF-8 first: a lone surrogate cannot be put in a URL at all.
+      path: `/v1/shops/demo/orders/${encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || 'x'}`,
+      headers: {
+        authorization:
+          rnd() < 0.5
+            ? `Bearer ${DEMO_ADMIN_TOKEN}`
+            : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
+      },
+    }),
+  },
+];
+
+const ODD_UNICODE = [
+  '\u0000',
+  '\uFEFF',
+  '\u202E',
+  '\uD800',
+  '𝕏',
+  '👩‍👩‍👧',
+  'e\u0301',
+  '\u2028',
+  '回T退订',
+  '\\u0000',
+];
+
+/** Hostile bodies by kind; each is a string as it would arrive on the wire. */
+const GENERATORS: Record<string, (rnd: () => number) => string> = {
+  'random bytes': (rnd) =>
+    Array.from({ length: Math.floor(rnd() * 200) }, () =>
+      String.fromCharCode(Math.floor(rnd() * 0xffff)),
+    ).join(''),
+  'truncated JSON': (rnd) => {
+    const full = JSON.stringify({
+      id: 'evt_f',
+      type: 'order.created',
+      occurredAt: '2026-11-22T10:00:00+08:00',
+      order: { id: 'F1', items: [{ sku: 'A', name: 'B', quantity: 1 }] },
+    });
+    return full.slice(0, Math.floor(rnd() * (full.length - 1)));
+  },
+  'wrong types': (rnd) => {
+    const odd = [null, 1, -1e308, true, [], {}, 'x', [[[]]], { $ne: 1 }];
+    const pick = () => odd[Math.floor(rnd() * odd.length)];
+    return JSON.stringify({
+      id: pick(),
+      type: rnd() < 0.5 ? 'order.created' : pick(),
+      occurredAt: pick(),
+      order: rnd() < 0.3 ? pick() : { id: pick(), items: pick(), customer: pick(), total: pick() },
+    });
+  },
+  '10,000-key object': () =>
+    JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]))),
+  'very long strings': (rnd) =>
+    JSON.stringify({
+      id: 'x'.repeat(Math.floor(rnd() * 200_000)),
+      type: 'order.created',
+      occurredAt: '2026-11-22T10:00:00+08:00',
+      order: { id: 'L1', number: '9'.repeat(100_000) },
+    }),
+  'odd unicode': (rnd) => {
+    const s = Array.from(
+      { length: 20 },
+      () => ODD_UNICODE[Math.floor(rnd() * ODD_UNICODE.length)],
+    ).join('');
+    return JSON.stringify({
+      id: s,
+      type: 'order.created',
+      occurredAt: '2026-11-22T10:00:00+08:00',
+      order: { id: s, customer: { name: s, email: `${s}@x`, phone: s, timeZone: s, locale: s } },
+    });
+  },
+  '__proto__ and constructor keys': (rnd) =>
+    rnd() < 0.5
+      ? '{"__proto__":{"polluted":true},"id":"evt_p","type":"order.created","occurredAt":"yesterday","order":{"id":"P1","__proto__":{"x":1}}}'
+      : '{"constructor":{"prototype":{"polluted":true}},"id":"evt_c","type":"order.paid","occurredAt":"2026-11-22T10:00:00+08:00","order":{"constructor":"x"}}',
+  'deep nesting': (rnd) => `${'['.repeat(5000 + Math.floor(rnd() * 5000))}`,
+};
+
+export interface FuzzReport {
+  requests: number;
+  byStatus: Record<string, number>;
+  byKind: Record<string, Record<string, number>>;
+  serverErrors: { kind: string; target: string; status: number; body: string }[];
+  itemsBefore: number;
+  itemsAfter: number;
+  replay: { status: number; replayedStatus: number; tamperedStatus: number };
+  heapBeforeMb: number;
+  heapAfterMb: number;
+  alive: boolean;
+  polluted: boolean;
+}
+
+const countItems = async (stack: LocalStack): Promise<number> => {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.table.doc.send(
+      new ScanCommand({
+        TableName: stack.table.tableName,
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    n += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return n;
+};
+
+const gc = (): (() => void) => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+};
+
+const heapMb = (collect: () => void) => {
+  collect();
+  collect();
+  return Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
+};
+
+/**
+ * Hostile requests against every target; every answer must be 4xx (a replay of a request that
+ * was accepted answers 200 "duplicate"), nothing is stored, the server stays up and heap flat.
+ */
+export const fuzz = async (stack: LocalStack, perKind: number, seed = 99): Promise<FuzzReport> => {
+  const rnd = random(seed);
+  const collect = gc();
+  const send = async (a: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  }) => {
+    const response = await fetch(`${stack.url}${a.path}`, {
+      method: a.method,
+      headers: a.headers,
+      ...(a.body !== undefined ? { body: a.body } : {}),
+    });
+    return { status: response.status, body: await response.text() };
+  };
+
+  // One genuine event first (carrying a `__proto__` key, which must not pollute anything), so its
+  // exact request can be replayed and tampered with below.
+  const genuine =
+    '{"__proto__":{"polluted":true},"id":"evt_genuine","type":"order.created","occurredAt":"2026-11-22T10:00:00+08:00","order":{"id":"G1","createdAt":"2026-11-22T10:00:00+08:00","constructor":{"prototype":{"polluted":true}}}}';
+  const genuineHeaders = signed(genuine, 'msg_genuine');
+  const first = await send({
+    method: 'POST',
+    path: '/v1/shops/demo/events',
+    headers: genuineHeaders,
+    body: genuine,
+  });
+
+  const itemsBefore = await countItems(stack);
+  const heapBeforeMb = heapMb(collect);
+  const report: FuzzReport = {
+    requests: 0,
+    byStatus: {},
+    byKind: {},
+    serverErrors: [],
+    itemsBefore,
+    itemsAfter: 0,
+    replay: { status: first.status, replayedStatus: 0, tamperedStatus: 0 },
+    heapBeforeMb,
+    heapAfterMb: 0,
+    alive: false,
+    polluted: false,
+  };
+  const replayed = await send({
+    method: 'POST',
+    path: '/v1/shops/demo/events',
+    headers: genuineHeaders,
+    body: genuine,
+  });
+  const tampered = await send({
+    method: 'POST',
+    path: '/v1/shops/demo/events',
+    headers: genuineHeaders,
+    body: genuine.replace('G1', 'G2'),
+  });
+  report.replay.replayedStatus = replayed.status;
+  report.replay.tamperedStatus = tampered.status;
+
+  for (const [kind, generate] of Object.entries(GENERATORS)) {
+    for (let i = 0; i < perKind; i++) {
+      const payload = generate(rnd);
+      for (const target of FUZZ_TARGETS) {
+        const a = target.attack(payload, rnd, kind);
+        let r: { status: number; body: string };
+        try {
+          r = await send(a);
+        } catch (err) {
+          r = { status: 599, body: String(err) };
+        }
+        report.requests++;
+        report.byStatus[r.status] = (report.byStatus[r.status] ?? 0) + 1;
+        const k = report.byKind[kind] ?? {};
+        k[r.status] = (k[r.status] ?? 0) + 1;
+        report.byKind[kind] = k;
+        if (r.status >= 500 || r.status < 400) {
+          report.serverErrors.push({
+            kind: a.kind,
+            target: target.name,
+            status: r.status,
+            body: r.body.slice(0, 300),
+          });
+        }
+      }
+    }
+  }
+  report.itemsAfter = await countItems(stack);
+  report.heapAfterMb = heapMb(collect);
+  report.alive = (await fetch(`${stack.url}/health`)).status === 200;
+  report.polluted = ({} as Record<string, unknown>).polluted !== undefined;
+  return report;
+};
