@@ -346,13 +346,15 @@ export const checkTemplates = (inputs: CheckInput[], shopWords: ShopWords = {}):
   for (const input of inputs) {
     if ('error' in input) {
       const rule: RuleId = /front matter/.test(input.error) ? 'front-matter' : 'file-name';
+      // YAML says where, counting from the line after the opening ---.
+      const at = /at line (\d+), column (\d+)/.exec(input.error);
       findings.push({
         file: input.path,
-        line: 1,
-        column: 1,
+        line: at ? Number(at[1]) + 1 : 1,
+        column: at ? Number(at[2]) : 1,
         rule,
         severity: 'error',
-        message: input.error,
+        message: (input.error.split('\n')[0] ?? '').replace(`${input.path}: `, ''),
       });
       continue;
     }

@@ -58,13 +58,20 @@ const date = formatInstant({ day: 'numeric' });
 /** "10:00". */
 const time = formatInstant({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** Cuts to `length` characters (not UTF-16 units), ending with … when cut. */
-const truncate = (text: unknown, length: unknown): string => {
+/** Cuts to `length` characters (not UTF-16 units); "…" in Chinese, "..." elsewhere keeps SMS in GSM-7. */
+const cut = (text: unknown, length: unknown, locale: string | undefined): string => {
   const s = String(text ?? '');
   const n = Number(length);
   const chars = [...s];
-  return chars.length <= n ? s : `${chars.slice(0, Math.max(0, n - 1)).join('')}…`;
+  if (chars.length <= n) return s;
+  const ellipsis = isZh(locale) ? '…' : '...';
+  return `${chars
+    .slice(0, Math.max(0, n - ellipsis.length))
+    .join('')
+    .trimEnd()}${ellipsis}`;
 };
+const truncate = (text: unknown, length: unknown, options: HelperOptions): string =>
+  cut(text, length, rootOf(options).locale);
 
 /**
  * "Oolong tea and 2 more" / "乌龙茶 等3件": the first name (cut to `maxName` characters when
@@ -76,9 +83,10 @@ const itemsSummary = (items: unknown, ...rest: unknown[]): string => {
   const list = Array.isArray(items) ? (items as OrderItem[]) : [];
   const first = list[0];
   if (!first) return '';
-  const name = maxName ? truncate(first.name, maxName) : first.name;
+  const locale = rootOf(options).locale;
+  const name = maxName ? cut(first.name, maxName, locale) : first.name;
   const count = list.reduce((n, i) => n + (i.quantity ?? 1), 0);
-  const zh = isZh(rootOf(options).locale);
+  const zh = isZh(locale);
   if (count <= 1) return name;
   if (zh) return `${name} 等${count}件`;
   return list.length === 1 ? `${name} x ${count}` : `${name} and ${count - 1} more`;
