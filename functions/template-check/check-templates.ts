@@ -62,6 +62,16 @@ const OPT_OUT: Record<'zh' | 'en', RegExp> = {
   en: /\bReply STOP\b/i,
 };
 
+/** A Handlebars error on one line: its first line and the parser's expectation, if any. */
+const oneLine = (err: unknown): string => {
+  const lines = String((err as Error).message ?? err).split('\n');
+  const expecting = lines.find((l) => l.startsWith('Expecting'));
+  return [lines[0], expecting]
+    .filter(Boolean)
+    .join(' ')
+    .replace(/ - \d+:\d+$/, '');
+};
+
 /** Offsets → 1-based line and column. */
 const position = (text: string, index: number) => {
   const before = text.slice(0, index).split('\n');
@@ -155,6 +165,7 @@ const checkTemplate = (
   if (typeof front.subject === 'string') parts.push({ text: front.subject, line: subjectLine });
 
   let renderable = true;
+  let syntaxOk = true;
   const paths = new Set<string>();
   const ignores: { rule: string; reason: string; line: number; column: number }[] = [];
   for (const part of parts) {
@@ -165,26 +176,31 @@ const checkTemplate = (
     let scan: ReturnType<typeof scanTemplate>;
     try {
       scan = scanTemplate(part.text, schema, { fullPhoneAllowed: source.channel === 'call' });
-      Handlebars.precompile(part.text, compileOptions(false));
     } catch (err) {
-      add(
-        'syntax',
-        (err as Error).message.split('\n')[0] ?? 'syntax error',
-        toFile(errorPosition(err)),
-      );
+      add('syntax', oneLine(err), toFile(errorPosition(err)));
       renderable = false;
+      syntaxOk = false;
       continue;
     }
     for (const issue of scan.issues) {
       const rule: RuleId = issue.kind === 'pii' ? 'pii-full-contact' : issue.kind;
       add(rule, issue.message, toFile(issue));
-      if (issue.kind !== 'pii') renderable = false;
+      renderable = false;
+    }
+    if (renderable) {
+      try {
+        Handlebars.precompile(part.text, compileOptions(false));
+      } catch (err) {
+        add('syntax', oneLine(err), toFile(errorPosition(err)));
+        renderable = false;
+      }
     }
     for (const p of scan.paths) paths.add(p);
     for (const i of scan.ignores) ignores.push({ ...i, ...toFile(i) });
   }
 
-  for (const r of flow.required.filter((r) => r.channels.includes(source.channel))) {
+  const required = syntaxOk ? flow.required : [];
+  for (const r of required.filter((r) => r.channels.includes(source.channel))) {
     if (!paths.has(r.path))
       add(
         'required-variable',
@@ -291,7 +307,15 @@ const renderAll = (
     } catch (err) {
       rendering.error = (err as Error).message;
       const hint = run.kind === 'minimal' ? ' (guard optional fields with {{#if}})' : '';
-      add('render', `fails with the ${run.name}: ${rendering.error}${hint}`);
+      const at = / - (\d+):(\d+)$/.exec(rendering.error);
+      const where = at
+        ? { line: Number(at[1]) + source.bodyLine - 1, column: Number(at[2]) + 1 }
+        : undefined;
+      add(
+        'render',
+        `fails with the ${run.name}: ${rendering.error.replace(/ - \d+:\d+$/, '').replace(' in [object Object]', '')}${hint}`,
+        where,
+      );
       continue;
     }
     const message = rendering.message;
@@ -354,7 +378,7 @@ export const checkTemplates = (inputs: CheckInput[], shopWords: ShopWords = {}):
         column: at ? Number(at[2]) : 1,
         rule,
         severity: 'error',
-        message: (input.error.split('\n')[0] ?? '').replace(`${input.path}: `, ''),
+        message: (input.error.split('\n')[0] ?? '').replace(/^[^:]*\.hbs: /, ''),
       });
       continue;
     }

@@ -8,6 +8,8 @@ interface Root {
 }
 const rootOf = (options: HelperOptions): Root => (options.data?.root ?? {}) as Root;
 const isZh = (locale: string | undefined) => (locale ?? '').toLowerCase().startsWith('zh');
+/** Intl puts no-break spaces in "1.299,50 €" and times; they are not GSM-7 and would make an SMS UCS-2. */
+const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
 /** Formats a decimal string without a float round-trip for the digits that matter. */
 const money = (amount: unknown, currency: unknown, options: HelperOptions): string => {
@@ -33,7 +35,7 @@ const money = (amount: unknown, currency: unknown, options: HelperOptions): stri
       out += `${decimal}${fraction}`;
     }
   }
-  return out;
+  return plainSpaces(out);
 };
 
 const formatInstant =
@@ -43,7 +45,9 @@ const formatInstant =
     const { locale = 'en', timeZone } = rootOf(options);
     const month: Intl.DateTimeFormatOptions['month'] = isZh(locale) ? 'numeric' : 'short';
     const withMonth = 'day' in parts ? { month, ...parts } : parts;
-    return new Intl.DateTimeFormat(locale, { timeZone, ...withMonth }).format(new Date(iso));
+    return plainSpaces(
+      new Intl.DateTimeFormat(locale, { timeZone, ...withMonth }).format(new Date(iso)),
+    );
   };
 
 /** "11月23日 10:00" / "Nov 23, 10:00", in the customer's zone and locale. */
