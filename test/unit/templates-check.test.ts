@@ -126,3 +126,18 @@ describe('npm run templates:check', () => {
     ]);
   });
 });
+
+describe('README variables reference', () => {
+  it('is the one the context schema generates (npm run templates:reference)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { REFERENCE_END, REFERENCE_START, variablesReference } = await import(
+      '../../functions/template-check/variables-reference.ts'
+    );
+    const readme = readFileSync('README.md', 'utf8');
+    const block = readme.slice(
+      readme.indexOf(REFERENCE_START) + REFERENCE_START.length,
+      readme.indexOf(REFERENCE_END),
+    );
+    expect(block.trim()).toBe(variablesReference().trim());
+  });
+});

@@ -350,7 +350,5 @@ export const describeFields = (schema: z.ZodObject, prefix = ''): FieldDoc[] =>
       inner instanceof z.ZodArray ? unwrapOptional(inner.element as z.ZodType) : undefined;
     const description = field.description ?? inner.description ?? '';
     const doc = { path, required: !(field instanceof z.ZodOptional), description };
-    return element && isObject(element)
-      ? [doc, ...describeFields(element, `${path}[]`).map((d) => ({ ...d, required: false }))]
-      : [doc];
+    return element && isObject(element) ? [doc, ...describeFields(element, `${path}[]`)] : [doc];
   });
