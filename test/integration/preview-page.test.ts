@@ -44,41 +44,36 @@ describe('live template preview at /templates', () => {
     expect(html).toContain('payment-reminder/first/sms.zh-CN.hbs');
   });
 
-  it.skipIf(!chromium)(
-    'renders an SMS and an email, and updates when a file changes (needs Debian's chromium on PATH, else skipped: apt-get install -y chromium)',
-    async () => {
-      const page = await browser.newPage();
-      await page.goto(`${stack.url}/templates`);
-      const sms = page.locator(
-        'article[data-channel="sms"][data-locale="zh-CN"][data-file$="first/sms.zh-CN.hbs"]',
-      );
-      await expect
-        .poll(() => sms.locator('.sms-body').first().textContent())
-        .toContain('【小茶馆】');
-      expect(await sms.locator('.sms-meta').first().getAttribute('data-parts')).toBe('2');
-      const email = page.locator('article[data-channel="email"][data-file$="first/email.en.hbs"]');
-      const frame = email.locator('iframe.email-html').first().contentFrame();
-      await expect.poll(() => frame.locator('a').first().textContent()).toBe('Complete payment');
-      expect(await email.locator('.email-subject').first().textContent()).toBe(
-        'Your order #1001 is waiting for payment',
-      );
+  it.skipIf(!chromium)('renders SMS and email, updates on edit (skips: no chromium)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/templates`);
+    const sms = page.locator(
+      'article[data-channel="sms"][data-locale="zh-CN"][data-file$="first/sms.zh-CN.hbs"]',
+    );
+    await expect.poll(() => sms.locator('.sms-body').first().textContent()).toContain('【小茶馆】');
+    expect(await sms.locator('.sms-meta').first().getAttribute('data-parts')).toBe('2');
+    const email = page.locator('article[data-channel="email"][data-file$="first/email.en.hbs"]');
+    const frame = email.locator('iframe.email-html').first().contentFrame();
+    await expect.poll(() => frame.locator('a').first().textContent()).toBe('Complete payment');
+    expect(await email.locator('.email-subject').first().textContent()).toBe(
+      'Your order #1001 is waiting for payment',
+    );
 
-      const file = join(dir, 'payment-reminder/first/sms.zh-CN.hbs');
-      writeFileSync(
-        file,
-        readFileSync(file, 'utf8').replace('已付款请忽略。', '已付款请忽略，谢谢！'),
-      );
-      await expect
-        .poll(() => sms.locator('.sms-body').first().textContent(), { timeout: 10_000 })
-        .toContain('已付款请忽略，谢谢！');
+    const file = join(dir, 'payment-reminder/first/sms.zh-CN.hbs');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('已付款请忽略。', '已付款请忽略，谢谢！'),
+    );
+    await expect
+      .poll(() => sms.locator('.sms-body').first().textContent(), { timeout: 10_000 })
+      .toContain('已付款请忽略，谢谢！');
 
-      writeFileSync(file, readFileSync(file, 'utf8').replace('谢谢！', '全网最低价！'));
-      await expect
-        .poll(() => sms.locator('.finding[data-rule="banned-superlative"]').count(), {
-          timeout: 10_000,
-        })
-        .toBeGreaterThan(0);
-      await page.close();
-    },
-  );
+    writeFileSync(file, readFileSync(file, 'utf8').replace('谢谢！', '全网最低价！'));
+    await expect
+      .poll(() => sms.locator('.finding[data-rule="banned-superlative"]').count(), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    await page.close();
+  });
 });
