@@ -54,14 +54,14 @@ export const messageContextSchema = z.object({
       trackingNumber: text('tracking number').optional(),
       trackingUrl: text("the carrier's tracking page").optional(),
       signedBy: text('who signed for the parcel').optional(),
-      signedByOther: z.boolean().describe('signed by someone other than the customer').optional(),
-      items: z.array(itemSchema).describe('items of this (partial) shipment').optional(),
-      partial: z.boolean().describe('only part of the order ships now').optional(),
+      signedByOther: z.boolean().describe('signed by someone other than the customer'),
+      items: z.array(itemSchema).describe('items of this (partial) shipment'),
+      partial: z.boolean().describe('only part of the order ships now'),
       exceptionCode: text('carrier exception code').optional(),
       exceptionMessage: text("carrier's exception text").optional(),
       lastUpdateAt: instant('last tracking update').optional(),
     })
-    .optional(),
+    .describe('the parcel concerned (shipment flows; always there, its fields if known)'),
   links: z.object({
     pay: text('where the customer pays').optional(),
     tracking: text('tracking page').optional(),
@@ -78,7 +78,7 @@ export const messageContextSchema = z.object({
     flow: text('flow name'),
     step: text('step name'),
     channel: text('sms, email, call or webhook'),
-    category: text('transactional, marketing or internal').optional(),
+    category: text('transactional, marketing or internal'),
   }),
 });
 export type FullMessageContext = z.infer<typeof messageContextSchema>;
@@ -313,12 +313,11 @@ const project = (
 
 /** The typed context a template of this flow, channel and category is rendered with. */
 export const contextSchemaFor = (flow: FlowSpec, channel: Channel, category: Category) =>
-  project(
-    messageContextSchema,
-    '',
-    allowedPaths(flow, channel, category),
-    flow.required.filter((r) => r.channels.includes(channel)).map((r) => r.path),
-  );
+  project(messageContextSchema, '', allowedPaths(flow, channel, category), [
+    ...flow.required.filter((r) => r.channels.includes(channel)).map((r) => r.path),
+    // Marketing email is never sent without its unsubscribe link.
+    ...(category === 'marketing' && channel === 'email' ? ['links.unsubscribe'] : []),
+  ]);
 
 /** The schema type at a dotted path, or undefined when the schema has no such field. */
 export const schemaAt = (schema: z.ZodType, path: string[]): z.ZodType | undefined => {

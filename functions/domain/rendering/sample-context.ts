@@ -139,6 +139,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** Keeps the parts of `data` the schema has (`requiredOnly`: only its mandatory fields). */
 export const pickBySchema = (schema: z.ZodType, data: unknown, requiredOnly = false): unknown => {
   const inner = unwrapOptional(schema);
+  // The least the engine may send: flags off (signedByOther without a signedBy cannot happen).
+  if (requiredOnly && inner instanceof z.ZodBoolean) return false;
   if (!(inner instanceof z.ZodObject) || !isPlainObject(data)) return data;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
