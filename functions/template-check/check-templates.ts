@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_SMS_PARTS,
   type FlowSpec,
   flowSpec,
+  schemaAt,
   templateSpec,
 } from '../domain/rendering/context-schema.ts';
 import { compileOptions, createRenderer } from '../domain/rendering/handlebars-renderer.ts';
@@ -160,6 +161,23 @@ const checkTemplate = (
     );
 
   const schema = contextSchemaFor(flow, source.channel, category);
+  // A sample field the schema lacks would be silently dropped: say so instead.
+  const unknownSampleFields = (value: unknown, path: string[]): string[] =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value).flatMap(([k, v]) =>
+          schemaAt(schema, [...path, k])
+            ? unknownSampleFields(v, [...path, k])
+            : [[...path, k].join('.')],
+        )
+      : [];
+  (front.samples ?? []).forEach((sample, i) => {
+    const { name: _name, ...fields } = sample;
+    for (const field of unknownSampleFields(fields, []))
+      add(
+        'front-matter',
+        `samples[${i}].${field} is not in the ${source.flow} ${source.channel} context`,
+      );
+  });
   const parts: { text: string; line: number }[] = [{ text: source.body, line: source.bodyLine }];
   const subjectLine = text.split('\n').findIndex((l) => /^subject:/.test(l)) + 1;
   if (typeof front.subject === 'string') parts.push({ text: front.subject, line: subjectLine });

@@ -55,7 +55,16 @@ describe('templates:check rules', () => {
   it('has a bad template for every rule', () => {
     const tested = new Set(cases.map(([rule]) => rule));
     expect(RULE_IDS.filter((r) => !tested.has(r))).toEqual([]);
-    expect(readdirSync(BAD).filter((d) => !tested.has(d))).toEqual(['check-ignore-silences']);
+    expect(readdirSync(BAD).filter((d) => !tested.has(d))).toEqual([
+      'check-ignore-silences',
+      'front-matter-sample',
+    ]);
+  });
+
+  it('names a sample field the context does not have', () => {
+    expect(check(join(BAD, 'front-matter-sample')).map((f) => f.message)).toContain(
+      'samples[0].ordr is not in the payment-reminder sms context',
+    );
   });
 
   it('flags a review incentive in both languages and each off-platform word', () => {
