@@ -45,6 +45,7 @@ import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gate
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
+import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
 
@@ -76,6 +77,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   webhookTimeoutMs?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Templates folder for the sender and the /templates preview page (default templates/). */
+  templatesDir?: string;
   /** Called with the document client before use, e.g. to meter consumed capacity. */
   instrument?: (doc: DynamoDBDocumentClient) => void;
   /** Called with the SQS client before use, e.g. to count requests. */
@@ -183,7 +186,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const shops = createShopDirectory(table, 0);
     const outbox = createOutbox(dataDir ? join(dataDir, 'outbox.jsonl') : undefined, clock);
-    const renderer = createRenderer(loadTemplates(defaultTemplatesDir()));
+    const templatesDir = options.templatesDir ?? defaultTemplatesDir();
+    const renderer = createRenderer(loadTemplates(templatesDir));
+    const preview = createTemplatePreview(templatesDir);
+    stoppers.push(async () => preview.close());
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
 
@@ -303,6 +309,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const local = async (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => {
       if (req.method === 'GET' && url.pathname === '/health')
         return send(res, 200, { status: 'ok' });
+      if (preview.handle(req, url, res)) return;
       if (req.method === 'GET' && url.pathname === '/_local/outbox') {
         const orderId = url.searchParams.get('orderId') ?? undefined;
         const shopId = url.searchParams.get('shopId') ?? undefined;

@@ -8,6 +8,8 @@ interface Root {
 }
 const rootOf = (options: HelperOptions): Root => (options.data?.root ?? {}) as Root;
 const isZh = (locale: string | undefined) => (locale ?? '').toLowerCase().startsWith('zh');
+/** Intl puts no-break spaces in "1.299,50 €" and times; they are not GSM-7 and would make an SMS UCS-2. */
+const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
 /** Formats a decimal string without a float round-trip for the digits that matter. */
 const money = (amount: unknown, currency: unknown, options: HelperOptions): string => {
@@ -33,44 +35,72 @@ const money = (amount: unknown, currency: unknown, options: HelperOptions): stri
       out += `${decimal}${fraction}`;
     }
   }
-  return out;
+  return plainSpaces(out);
 };
 
-const datetime = (iso: unknown, options: HelperOptions): string => {
-  if (typeof iso !== 'string') return '';
-  const { locale = 'en', timeZone } = rootOf(options);
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    month: isZh(locale) ? 'numeric' : 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-};
+const formatInstant =
+  (parts: Intl.DateTimeFormatOptions) =>
+  (iso: unknown, options: HelperOptions): string => {
+    if (typeof iso !== 'string') return '';
+    const { locale = 'en', timeZone } = rootOf(options);
+    const month: Intl.DateTimeFormatOptions['month'] = isZh(locale) ? 'numeric' : 'short';
+    const withMonth = 'day' in parts ? { month, ...parts } : parts;
+    return plainSpaces(
+      new Intl.DateTimeFormat(locale, { timeZone, ...withMonth }).format(new Date(iso)),
+    );
+  };
 
-/** "Oolong tea 250 g and 2 more" / "Oolong tea 250 g 等3件": one name, and the count. */
-const itemsSummary = (items: unknown, options: HelperOptions): string => {
-  const list = Array.isArray(items) ? (items as OrderItem[]) : [];
-  const first = list[0];
-  if (!first) return '';
-  const count = list.reduce((n, i) => n + (i.quantity ?? 1), 0);
-  const zh = isZh(rootOf(options).locale);
-  if (count <= 1) return first.name;
-  if (zh) return `${first.name} 等${count}件`;
-  const others = count - 1;
-  return list.length === 1 ? `${first.name} x ${count}` : `${first.name} and ${others} more`;
-};
+/** "11月23日 10:00" / "Nov 23, 10:00", in the customer's zone and locale. */
+const datetime = formatInstant({
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+/** "11月23日" / "Nov 23". */
+const date = formatInstant({ day: 'numeric' });
+/** "10:00". */
+const time = formatInstant({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-const truncate = (text: unknown, length: unknown): string => {
+/** Cuts to `length` characters (not UTF-16 units); "…" in Chinese, "..." elsewhere keeps SMS in GSM-7. */
+const cut = (text: unknown, length: unknown, locale: string | undefined): string => {
   const s = String(text ?? '');
   const n = Number(length);
   const chars = [...s];
-  return chars.length <= n ? s : `${chars.slice(0, Math.max(0, n - 1)).join('')}…`;
+  if (chars.length <= n) return s;
+  const ellipsis = isZh(locale) ? '…' : '...';
+  return `${chars
+    .slice(0, Math.max(0, n - ellipsis.length))
+    .join('')
+    .trimEnd()}${ellipsis}`;
+};
+const truncate = (text: unknown, length: unknown, options: HelperOptions): string =>
+  cut(text, length, rootOf(options).locale);
+
+/**
+ * "Oolong tea and 2 more" / "乌龙茶 等3件": the first name (cut to `maxName` characters when
+ * given, for SMS) and the count.
+ */
+const itemsSummary = (items: unknown, ...rest: unknown[]): string => {
+  const options = rest.at(-1) as HelperOptions;
+  const maxName = rest.length > 1 ? Number(rest[0]) : undefined;
+  const list = Array.isArray(items) ? (items as OrderItem[]) : [];
+  const first = list[0];
+  if (!first) return '';
+  const locale = rootOf(options).locale;
+  const name = maxName ? cut(first.name, maxName, locale) : first.name;
+  const count = list.reduce((n, i) => n + (i.quantity ?? 1), 0);
+  const zh = isZh(locale);
+  if (count <= 1) return name;
+  if (zh) return `${name} 等${count}件`;
+  return list.length === 1 ? `${name} x ${count}` : `${name} and ${count - 1} more`;
 };
 
-const plural = (count: unknown, one: unknown, other: unknown): string =>
-  Number(count) === 1 ? String(one) : String(other);
+/** {{plural order.itemsCount "item" "items"}}: the CLDR category of the count picks the word. */
+const plural = (count: unknown, one: unknown, other: unknown, options: HelperOptions): string => {
+  const rule = new Intl.PluralRules(rootOf(options).locale ?? 'en').select(Number(count));
+  return rule === 'one' ? String(one) : String(other);
+};
 
 const eq = (a: unknown, b: unknown): boolean => a === b;
 
@@ -78,6 +108,8 @@ const eq = (a: unknown, b: unknown): boolean => a === b;
 export const HELPERS = {
   money,
   datetime,
+  date,
+  time,
   itemsSummary,
   maskPhone: (phone: unknown) => (typeof phone === 'string' ? maskPhone(phone) : ''),
   truncate,

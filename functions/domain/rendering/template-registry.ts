@@ -17,10 +17,16 @@ export const RUNTIME_OPTIONS = {
   allowProtoMethodsByDefault: false,
 } as const;
 
-/** Email's text part: the HTML with tags dropped and entities decoded, so it reads as plain text. */
+/**
+ * Email's text part, derived from the HTML (authors write one HTML body): whitespace folded as a
+ * browser does, paragraphs and rows on their own lines, links as "text (url)", entities decoded.
+ */
 export const htmlToText = (html: string): string =>
   html
-    .replace(/<(br|\/p|\/div|\/li|\/h\d|\/tr)\s*\/?>/gi, '\n')
+    .replace(/\s+/g, ' ')
+    .replace(/<\/(p|div|h\d|table|ul|ol)>/gi, '\n\n')
+    .replace(/<(br|\/tr|\/li)\s*\/?>/gi, '\n')
+    .replace(/<\/t[dh]>\s*(?=<t[dh][\s>])/gi, ' ')
     .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2 ($1)')
     .replace(/<[^>]+>/g, '')
     .replace(/&lt;/g, '<')
@@ -30,7 +36,7 @@ export const htmlToText = (html: string): string =>
     .replace(/&#x3D;/g, '=')
     .replace(/&#x60;/g, '`')
     .replace(/&amp;/g, '&')
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(/^[ \t]+|[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 
