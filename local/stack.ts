@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Duration } from 'luxon';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
+import { greetingPlanInstants } from '../functions/domain/flows/greetings.ts';
 import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
 import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
 import { createAdminHandler } from '../functions/handlers/admin.ts';
@@ -19,6 +20,7 @@ import { createIntakeHandler } from '../functions/handlers/intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler } from '../functions/handlers/sweep.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
+import { unsubscribeUrl } from '../functions/http/unsubscribe-token.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
@@ -37,6 +39,8 @@ import { createLocalClock, type LocalClock } from './test-clock.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+/** Signs the unsubscribe links of marketing email locally. */
+export const DEMO_UNSUBSCRIBE_KEY = 'local-unsubscribe-signing-key';
 
 export interface LocalStackOptions {
   port?: number;
@@ -52,6 +56,7 @@ export interface LocalStackOptions {
   tickMs?: number;
   demoWebhookSecret?: string;
   demoAdminToken?: string;
+  unsubscribeKey?: string;
   /** Backoff base for retryable delivery failures, seconds (SQS visibility). */
   retryBaseSeconds?: number;
   maxReceiveCount?: number;
@@ -157,6 +162,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const renderer = createRenderer(loadTemplates(defaultTemplatesDir()));
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
+    // The server's address is known once it listens; links are only made after that.
+    let publicUrl = '';
+    const unsubscribeKey = options.unsubscribeKey ?? DEMO_UNSUBSCRIBE_KEY;
 
     const intake = createIntakeHandler(common);
     const admin = createAdminHandler(common);
@@ -184,6 +192,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       maxAttempts: maxReceiveCount,
       retryBaseSeconds: options.retryBaseSeconds ?? 1,
       retryMaxSeconds: 60,
+      unsubscribeLink: (claim) => unsubscribeUrl(publicUrl, unsubscribeKey, claim),
     });
 
     const poller = createQueuePoller({
@@ -213,7 +222,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
       const horizon = new Date(after.getTime() + 2 * 86_400_000);
-      const instants = (await shops.list()).flatMap((r) => sweepInstants(r.shop, after, horizon));
+      const instants = (await shops.list()).flatMap((r) => [
+        ...sweepInstants(r.shop, after, horizon),
+        ...greetingPlanInstants(r.shop, after, horizon).map((g) => g.at),
+      ]);
       return instants.sort((a, b) => a.getTime() - b.getTime())[0];
     };
     const advanceTo = (to: Date) =>
@@ -336,6 +348,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     );
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
+    publicUrl = `http://${host}:${port}`;
 
     const seed: ShopRecord = {
       shop: {
