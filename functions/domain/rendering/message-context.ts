@@ -29,7 +29,7 @@ export interface MessageContext {
     maskedPhone?: string;
     maskedEmail?: string;
   };
-  shipment?: {
+  shipment: {
     carrier?: string;
     trackingNumber?: string;
     trackingUrl?: string;
@@ -185,9 +185,8 @@ export const buildMessageContext = (input: {
       ...(c.phone !== undefined ? { phone: c.phone, maskedPhone: maskPhone(c.phone) } : {}),
       ...(c.email !== undefined ? { maskedEmail: maskEmail(c.email) } : {}),
     },
-    ...(shipment
-      ? { shipment: shipmentContext(shipment, items, c.name, d.shippingAddress?.name) }
-      : {}),
+    // Always there (templates guard fields, not the object): without data it is the whole order.
+    shipment: shipmentContext(shipment ?? {}, items, c.name, d.shippingAddress?.name),
     links: {
       ...(d.paymentUrl !== undefined ? { pay: d.paymentUrl } : {}),
       ...(shipment?.trackingUrl !== undefined ? { tracking: shipment.trackingUrl } : {}),
