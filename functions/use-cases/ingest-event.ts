@@ -11,7 +11,7 @@ import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/or
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { cancelFollowUps, createFollowUps } from '../store/follow-up-store.ts';
+import { cancelFollowUps, createFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
 export interface IngestDeps {
@@ -85,6 +85,7 @@ export const ingestOrderEvent = async (
     const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
     await createFollowUps(deps.table, plan.create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
+    await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
     try {
       await saveOrder(deps.table, next);
       return 'accepted';

@@ -58,6 +58,7 @@ export const planFollowUps = (input: FlowInput): Plan => {
       ...p.create.filter((f) => !existing.has(`${f.flow}#${f.step}`) && kept(f.flow)),
     );
     plan.cancel.push(...p.cancel);
+    plan.move?.push(...(p.move ?? []));
   }
   if (closed) {
     const reason = closedReason(input.order);

@@ -1,9 +1,15 @@
 import type { NewFollowUp, Plan } from '../follow-ups/follow-up.ts';
-import { isClosed, isPaid } from '../order/order-state.ts';
+import { isClosed, isPaid, type OrderState } from '../order/order-state.ts';
 import type { Flow } from './flow.ts';
 import { cancelPending, has, minus, newFollowUp, off, plus } from './flow-steps.ts';
 
 export const SHIP_DEADLINE = 'ship-deadline';
+
+/** A parcel further along than `shipped` proves it left, even when `order.shipped` is late or lost. */
+const shippedOrLater = (order: OrderState): boolean => {
+  const m = order.milestones;
+  return Boolean(m.shipped ?? m.out_for_delivery ?? m.delivered ?? m.completed);
+};
 
 /** 未发货排查: staff hear about a paid order that has not shipped before the platform fines them. */
 export const shipDeadlineFlow: Flow = {
@@ -11,7 +17,7 @@ export const shipDeadlineFlow: Flow = {
   plan(input): Plan {
     const { order } = input;
     const s = input.shop.settings.flows.shipDeadline;
-    if (order.milestones.shipped) {
+    if (shippedOrLater(order)) {
       return { create: [], cancel: cancelPending(input.followUps, SHIP_DEADLINE, 'order shipped') };
     }
     const create: NewFollowUp[] = [];
@@ -32,7 +38,7 @@ export const shipDeadlineFlow: Flow = {
   },
   recheck(input) {
     if (!input.shop.settings.flows.shipDeadline.enabled) return off('ship-deadline alerts');
-    if (input.order.milestones.shipped) return { action: 'skip', reason: 'order shipped' };
+    if (shippedOrLater(input.order)) return { action: 'skip', reason: 'order shipped' };
     return { action: 'send', channel: 'webhook' };
   },
 };

@@ -6,6 +6,7 @@ import {
   cancelPending,
   has,
   latest,
+  mine,
   newFollowUp,
   off,
   plus,
@@ -62,6 +63,15 @@ export const stalledParcelFlow: Flow = {
     const dueAt = stallDeadline(input.order, input.shop);
     const create: NewFollowUp[] = [];
     if (!s.enabled || !dueAt) return { create, cancel: [] };
+    // Out for delivery shortens the wait; a later deadline is found when the earlier one fires.
+    const move = mine(input.followUps, STALLED_PARCEL)
+      .filter((f) => f.status === 'scheduled' && new Date(f.dueAt) > dueAt)
+      .map((f) => ({
+        flow: f.flow,
+        step: f.step,
+        dueAt: dueAt.toISOString(),
+        reason: 'out for delivery: stall deadline brought forward',
+      }));
     if (s.alert.enabled && !has(input.followUps, STALLED_PARCEL, 'alert')) {
       create.push(
         newFollowUp(input, { flow: STALLED_PARCEL, step: 'alert', category: 'internal', dueAt }),
@@ -77,7 +87,7 @@ export const stalledParcelFlow: Flow = {
         }),
       );
     }
-    return { create, cancel: [] };
+    return { create, cancel: [], move };
   },
   recheck(input, followUp) {
     const s = input.shop.settings.flows.stalledParcel;

@@ -68,12 +68,21 @@ export interface Cancellation {
   reason: string;
 }
 
+/** A pending follow-up whose time changed with the order (a stall deadline brought forward). */
+export interface Move {
+  flow: string;
+  step: string;
+  dueAt: string;
+  reason: string;
+}
+
 export interface Plan {
   create: NewFollowUp[];
   cancel: Cancellation[];
+  move?: Move[];
 }
 
-export const emptyPlan = (): Plan => ({ create: [], cancel: [] });
+export const emptyPlan = (): Plan => ({ create: [], cancel: [], move: [] });
 
 /** The answer of a re-check when a follow-up fires. */
 export type FireDecision =
