@@ -21,8 +21,9 @@ export const occasionsOn = (shop: Shop, date: string): Occasion[] =>
     .filter((o) => o.date === date || o.date === date.slice(5))
     .map((o) => ({ name: o.name, date }));
 
+/** "Christmas" → "christmas-2027"; a name with no Latin letters (元旦) is named by its date: "01-01-2027". */
 export const greetingStep = (o: Occasion): string =>
-  `${slug(o.name) || 'occasion'}-${o.date.slice(0, 4)}`;
+  `${slug(o.name) || o.date.slice(5)}-${o.date.slice(0, 4)}`;
 
 /** When the greetings of one day are planned: the day before, at the shop-local `planAt`. */
 export const greetingPlanInstants = (
