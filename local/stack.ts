@@ -14,6 +14,7 @@ import type { Transports } from '../functions/channels/channel-router.ts';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
 import { optionalEnv } from '../functions/config/env.ts';
+import { greetingPlanInstants } from '../functions/domain/flows/greetings.ts';
 import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
 import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
 import { ADMIN_ROUTES, createAdminHandler } from '../functions/handlers/admin.ts';
@@ -31,6 +32,7 @@ import { sha256Hex } from '../functions/http/admin-auth.ts';
 import {
   createUnsubscribeLinks,
   type UnsubscribeLinks,
+  unsubscribeUrl,
 } from '../functions/http/unsubscribe-token.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
@@ -51,6 +53,12 @@ import { createLocalClock, type LocalClock } from './test-clock.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+/** The demo shop's order pages, for events that carry no link of their own. */
+export const DEMO_SHOP_LINKS = {
+  pay: 'https://shop.example.com/pay/{orderId}',
+  review: 'https://shop.example.com/orders/{orderId}/review',
+  survey: 'https://shop.example.com/orders/{orderId}/survey',
+};
 /** Local only; in AWS the key is a generated Secrets Manager secret. */
 export const DEMO_UNSUBSCRIBE_KEY = 'local-unsubscribe-signing-key-not-for-production';
 
@@ -192,7 +200,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => preview.close());
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
-
+    // The server's address is known once it listens; links are only made after that.
+    let publicUrl = '';
     const unsubscribeKeys = options.unsubscribeKeys ?? [
       optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
     ];
@@ -226,6 +235,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       maxAttempts: maxReceiveCount,
       retryBaseSeconds: options.retryBaseSeconds ?? 1,
       retryMaxSeconds: 60,
+      unsubscribeLink: (claim) => unsubscribeUrl(publicUrl, unsubscribeKeys, claim),
     });
     const wrap = options.wrapHandler ?? ((_, handler) => handler);
     const run = {
@@ -264,7 +274,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
       const horizon = new Date(after.getTime() + 2 * 86_400_000);
-      const instants = (await shops.list()).flatMap((r) => sweepInstants(r.shop, after, horizon));
+      const instants = (await shops.list()).flatMap((r) => [
+        ...sweepInstants(r.shop, after, horizon),
+        ...greetingPlanInstants(r.shop, after, horizon).map((g) => g.at),
+      ]);
       return instants.sort((a, b) => a.getTime() - b.getTime())[0];
     };
     const advanceTo = (to: Date) =>
@@ -391,6 +404,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     );
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
+    publicUrl = `http://${host}:${port}`;
 
     const seed: ShopRecord = {
       shop: {
@@ -398,7 +412,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         name: 'Demo Tea House',
         timeZone: 'Asia/Shanghai',
         defaultLocale: 'zh-CN',
-        settings: defaultShopSettings(),
+        settings: { ...defaultShopSettings(), links: DEMO_SHOP_LINKS },
       },
       webhookSecrets: [options.demoWebhookSecret ?? DEMO_WEBHOOK_SECRET],
       adminTokenHashes: [sha256Hex(options.demoAdminToken ?? DEMO_ADMIN_TOKEN)],

@@ -8,7 +8,7 @@ import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, shopsFor, sqs, table } from '../config/lambda-deps.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
-import { createUnsubscribeLinks } from '../http/unsubscribe-token.ts';
+import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
@@ -49,4 +49,5 @@ export const handler = createSenderHandler({
   maxAttempts: numberEnv('MAX_RECEIVE_COUNT', 5),
   retryBaseSeconds: numberEnv('RETRY_BASE_SECONDS', 30),
   retryMaxSeconds: numberEnv('RETRY_MAX_SECONDS', 900),
+  unsubscribeLink: async (claim) => unsubscribeUrl(publicApiUrl, await unsubscribeKeys(), claim),
 });

@@ -1,7 +1,7 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerHistory } from '../domain/order/customer-history.ts';
-import type { TableRef } from './dynamo.ts';
-import { customerKey } from './table.ts';
+import { ignoreConditionFailed, type TableRef } from './dynamo.ts';
+import { buyerKey, buyersPk, customerKey } from './table.ts';
 
 export const getCustomerHistory = async (
   t: TableRef,
@@ -11,11 +11,20 @@ export const getCustomerHistory = async (
   const out = await t.doc.send(
     new GetCommand({ TableName: t.tableName, Key: customerKey(shopId, customerId) }),
   );
-  const item = out.Item as { orders?: Set<string>; paidOrders?: Set<string> } | undefined;
+  const item = out.Item as
+    | {
+        orders?: Set<string>;
+        paidOrders?: Set<string>;
+        paidStamps?: Set<string>;
+        purchases?: Set<string>;
+      }
+    | undefined;
   return {
     customerId,
     orders: [...(item?.orders ?? [])],
     paidOrders: [...(item?.paidOrders ?? [])],
+    paidStamps: [...(item?.paidStamps ?? [])],
+    purchases: [...(item?.purchases ?? [])],
   };
 };
 
@@ -24,7 +33,7 @@ export const recordCustomerOrder = async (
   t: TableRef,
   shopId: string,
   customerId: string,
-  add: { orderStamp?: string; paidOrderId?: string },
+  add: { orderStamp?: string; paidOrderId?: string; paidStamp?: string; purchases?: string[] },
 ): Promise<void> => {
   const parts: string[] = [];
   const values: Record<string, unknown> = {};
@@ -36,6 +45,14 @@ export const recordCustomerOrder = async (
     parts.push('paidOrders :paid');
     values[':paid'] = new Set([add.paidOrderId]);
   }
+  if (add.paidStamp) {
+    parts.push('paidStamps :paidStamp');
+    values[':paidStamp'] = new Set([add.paidStamp]);
+  }
+  if (add.purchases?.length) {
+    parts.push('purchases :purchases');
+    values[':purchases'] = new Set(add.purchases);
+  }
   if (parts.length === 0) return;
   await t.doc.send(
     new UpdateCommand({
@@ -46,4 +63,75 @@ export const recordCustomerOrder = async (
       ExpressionAttributeValues: { ...values, ':type': 'customer' },
     }),
   );
+};
+
+export interface Buyer {
+  customerId: string;
+  orderId: string;
+  placedAt: string;
+}
+
+const monthOf = (iso: string): string => new Date(iso).toISOString().slice(0, 7);
+
+/** Notes a paid order in its month's buyers partition; a later order of the month replaces an earlier one. */
+export const recordBuyer = async (t: TableRef, shopId: string, buyer: Buyer): Promise<void> => {
+  const expiresAt = Math.floor(new Date(buyer.placedAt).getTime() / 1000) + 400 * 86_400;
+  await ignoreConditionFailed(
+    t.doc.send(
+      new PutCommand({
+        TableName: t.tableName,
+        Item: {
+          ...buyerKey(shopId, monthOf(buyer.placedAt), buyer.customerId),
+          type: 'buyer',
+          ...buyer,
+          expiresAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR placedAt < :placedAt',
+        ExpressionAttributeValues: { ':placedAt': buyer.placedAt },
+      }),
+    ),
+  );
+};
+
+/** Customers with a paid order placed after `since`, each with their latest such order. */
+export const listBuyersSince = async (
+  t: TableRef,
+  shopId: string,
+  since: Date,
+  until: Date,
+): Promise<Buyer[]> => {
+  const latest = new Map<string, Buyer>();
+  const months: string[] = [];
+  const cursor = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), 1));
+  while (cursor <= until) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  for (const month of months) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await t.doc.send(
+        new QueryCommand({
+          TableName: t.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': buyersPk(shopId, month) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const b = item as Buyer;
+        if (new Date(b.placedAt) <= since) continue;
+        const known = latest.get(b.customerId);
+        if (!known || known.placedAt < b.placedAt) {
+          latest.set(b.customerId, {
+            customerId: b.customerId,
+            orderId: b.orderId,
+            placedAt: b.placedAt,
+          });
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return [...latest.values()];
 };

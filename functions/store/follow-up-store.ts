@@ -3,6 +3,7 @@ import type {
   Cancellation,
   FollowUp,
   FollowUpKey,
+  Move,
   NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
 import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
@@ -89,6 +90,39 @@ export const cancelFollowUps = async (
           }),
         ),
       ).then((cancelled) => cancelled && countCancelled(t, shopId, c, now)),
+    ),
+  );
+};
+
+/** Moves scheduled follow-ups to a new time; one already queued or done is left alone. */
+export const moveFollowUps = async (
+  t: TableRef,
+  shopId: string,
+  orderId: string,
+  moves: Move[],
+  now: Date,
+): Promise<void> => {
+  await Promise.all(
+    moves.map((m) =>
+      ignoreConditionFailed(
+        t.doc.send(
+          new UpdateCommand({
+            TableName: t.tableName,
+            Key: followUpKey(shopId, orderId, m.flow, m.step),
+            UpdateExpression:
+              'SET dueAt = :dueAt, dueSk = :dueAt, duePk = :duePk, reason = :reason, updatedAt = :now',
+            ConditionExpression: '#status = :scheduled',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':dueAt': m.dueAt,
+              ':duePk': duePk(dueShardOf(shopId, orderId)),
+              ':reason': m.reason,
+              ':scheduled': 'scheduled',
+              ':now': now.toISOString(),
+            },
+          }),
+        ),
+      ),
     ),
   );
 };

@@ -7,6 +7,8 @@
  * | order       | SHOP#<shopId>#ORDER#<orderId>   | ORDER                      |
  * | follow-up   | SHOP#<shopId>#ORDER#<orderId>   | FOLLOWUP#<flow>#<step>     |
  * | customer    | SHOP#<shopId>#CUSTOMER#<id>     | CUSTOMER                   |
+ * | contact log | SHOP#<shopId>#CUSTOMER#<id>     | CONTACT_LOG                |
+ * | buyer       | SHOP#<shopId>#BUYERS#<YYYY-MM>  | <customerId>               |
  * | contact     | SHOP#<shopId>#CONTACT#<ch>:<addr> | PREFERENCE               |
  * | event seen  | SHOP#<shopId>#EVENT#<eventId>   | EVENT                      |
  * | flow stats  | SHOP#<shopId>#FLOWSTATS         | <YYYY-MM-DD>#<flow>#<step> |
@@ -38,6 +40,25 @@ export const customerKey = (shopId: string, customerId: string) => ({
   pk: `SHOP#${shopId}#CUSTOMER#${customerId}`,
   sk: 'CUSTOMER',
 });
+
+/**
+ * Every message a customer got, across orders and channels, in one item beside their history:
+ * one read gives the caps all they need. Guests are keyed by address (see contactSubjectOf).
+ */
+export const contactLogKey = (shopId: string, subject: string) => ({
+  pk: `SHOP#${shopId}#CUSTOMER#${subject}`,
+  sk: 'CONTACT_LOG',
+});
+
+/**
+ * Customers who paid in a month (shop-local), one partition per month: the greetings job reads
+ * the last 13 of them instead of scanning customers. Items expire through the table's TTL.
+ */
+export const buyerKey = (shopId: string, month: string, customerId: string) => ({
+  pk: buyersPk(shopId, month),
+  sk: customerId,
+});
+export const buyersPk = (shopId: string, month: string) => `SHOP#${shopId}#BUYERS#${month}`;
 
 /** Opt-out state is per address, not per customer id: an inbound STOP knows only the phone number. */
 export const contactKey = (shopId: string, channel: string, address: string) => ({

@@ -1,14 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
-import { type CustomerHistory, orderStamp } from '../domain/order/customer-history.ts';
+import {
+  type CustomerHistory,
+  orderStamp,
+  purchaseStamp,
+} from '../domain/order/customer-history.ts';
 import type { OrderEvent } from '../domain/order/order-event.ts';
 import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/order/order-state.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
-import { getCustomerHistory, recordCustomerOrder } from '../store/customer-store.ts';
+import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { countPaymentRecovery } from '../store/flow-stats-store.ts';
-import { cancelFollowUps, createFollowUps } from '../store/follow-up-store.ts';
+import { cancelFollowUps, createFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
 export interface IngestDeps {
@@ -31,18 +35,32 @@ const updateCustomer = async (
   const history = await getCustomerHistory(deps.table, shopId, customerId);
   const placed = placedAt(order);
   const stamp = placed ? orderStamp(order.orderId, placed) : undefined;
+  const paid = isPaid(order);
+  const purchases =
+    paid && placed
+      ? (order.data.items ?? [])
+          .map((i) => purchaseStamp(placed, order.orderId, i.sku))
+          .filter((p) => !(history.purchases ?? []).includes(p))
+      : [];
   const add = {
     ...(stamp && !history.orders.includes(stamp) ? { orderStamp: stamp } : {}),
-    ...(isPaid(order) && !history.paidOrders.includes(order.orderId)
-      ? { paidOrderId: order.orderId }
-      : {}),
+    ...(paid && !history.paidOrders.includes(order.orderId) ? { paidOrderId: order.orderId } : {}),
+    ...(paid && stamp && !(history.paidStamps ?? []).includes(stamp) ? { paidStamp: stamp } : {}),
+    ...(purchases.length ? { purchases } : {}),
   };
-  if (!add.orderStamp && !add.paidOrderId) return history;
+  if (!add.orderStamp && !add.paidOrderId && !add.paidStamp && !add.purchases) return history;
   await recordCustomerOrder(deps.table, shopId, customerId, add);
+  if (add.paidStamp && placed) {
+    await recordBuyer(deps.table, shopId, { customerId, orderId: order.orderId, placedAt: placed });
+  }
   return {
     customerId,
     orders: add.orderStamp ? [...history.orders, add.orderStamp] : history.orders,
     paidOrders: add.paidOrderId ? [...history.paidOrders, add.paidOrderId] : history.paidOrders,
+    paidStamps: add.paidStamp
+      ? [...(history.paidStamps ?? []), add.paidStamp]
+      : (history.paidStamps ?? []),
+    purchases: [...(history.purchases ?? []), ...purchases],
   };
 };
 
@@ -65,9 +83,10 @@ export const ingestOrderEvent = async (
     const now = deps.clock.now();
     const next = applyEvent(current, event, now, webhookId);
     const customer = await updateCustomer(deps, shop.id, next);
-    const plan = planFollowUps({ order: next, followUps, customer, shop, now });
+    const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
     await createFollowUps(deps.table, plan.create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
+    await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
     try {
       await saveOrder(deps.table, next);
       await countPaymentRecovery(deps.table, current, next, followUps);

@@ -1,14 +1,32 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { OutgoingMessage } from '../channels/channel.ts';
+import { Duration } from 'luxon';
+import type { ChannelTransport, OutgoingMessage } from '../channels/channel.ts';
 import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
+import { normalizeAddress } from '../domain/consent/contact-preference.ts';
 import { DeliveryError } from '../domain/errors.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
-import { flowNamed } from '../domain/flows/registry.ts';
-import { type FollowUpKey, followUpId } from '../domain/follow-ups/follow-up.ts';
+import { flowNamed, recheckFollowUp } from '../domain/flows/registry.ts';
+import { type Channel, type FollowUpKey, followUpId } from '../domain/follow-ups/follow-up.ts';
+import {
+  type ContactLogEntry,
+  contactSubjectOf,
+  emptyContactLog,
+  textHashOf,
+} from '../domain/policy/contact-log.ts';
+import { decideContact, sameTextSent } from '../domain/policy/contact-policy.ts';
+import { missingRequired } from '../domain/rendering/context-schema.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
+import type { Shop } from '../domain/shop/shop-settings.ts';
+import {
+  ContactLogChanged,
+  readContactLog,
+  removeContact,
+  writeContactLog,
+} from '../store/contact-log-store.ts';
+import { getContactPreference } from '../store/contact-preference-store.ts';
 import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { claimFollowUp, recordOutcome } from '../store/follow-up-store.ts';
@@ -29,6 +47,12 @@ export interface SendDeps {
   /** Backoff for retryable failures: base * 2^(attempt-1), capped. */
   retryBaseSeconds: number;
   retryMaxSeconds: number;
+  /** The signed one-click unsubscribe link for an address; marketing email is not sent without one. */
+  unsubscribeLink?: (claim: {
+    shopId: string;
+    channel: 'email';
+    address: string;
+  }) => string | Promise<string>;
 }
 
 /** Ask SQS to bring the message back after `delaySeconds`; the follow-up stays queued. */
@@ -40,6 +64,26 @@ export class RetryLater extends Error {
     this.delaySeconds = delaySeconds;
   }
 }
+
+const MAX_RESERVE_ATTEMPTS = 8;
+
+interface Prepared {
+  message: OutgoingMessage;
+  route: { transport: ChannelTransport; to: string };
+  channel: Channel;
+  /** The message holds a place in the customer's contact log, released if delivery fails for good. */
+  logged: boolean;
+}
+
+/** How far back the contact log is kept: the longest look-back of any rule that reads it. */
+export const contactLogKeepSince = (shop: Shop, now: Date): Date => {
+  const days = [
+    'P7D',
+    shop.settings.contactPolicy.sameTextWithin,
+    shop.settings.flows.winBack.atMostEvery,
+  ].map((d) => Duration.fromISO(d).toMillis());
+  return new Date(now.getTime() - Math.max(...days));
+};
 
 export type SendResult =
   | 'sent'
@@ -99,66 +143,197 @@ export const sendFollowUp = async (
   const customer = customerId
     ? await getCustomerHistory(deps.table, shop.id, customerId)
     : undefined;
-  const decision = flow.recheck({ order, followUps, customer, shop, now }, followUp);
-  if (decision.action === 'skip') {
-    await outcome({ status: 'skipped', reason: decision.reason });
-    return 'skipped';
-  }
-  if (decision.action === 'reschedule') {
-    await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
-    return 'rescheduled';
-  }
+  const subject = contactSubjectOf(order.data.customer);
+  const id = messageIdOf(key);
+  const keepSince = contactLogKeepSince(shop, now);
+  const policy = shop.settings.contactPolicy;
+  const timeZone = customerTimeZone(order, shop);
 
-  const channel = decision.channel;
-  const route = routeFor(deps.transports, channel, shopRecord, order.data.customer);
-  if ('error' in route) {
-    await outcome({ status: 'failed', reason: route.error, channel });
-    return 'failed';
-  }
-  const locale = order.data.customer?.locale ?? shop.defaultLocale;
-  let message: OutgoingMessage;
-  try {
-    const rendered = deps.renderer.render({
-      flow: key.flow,
-      template: followUp.template,
-      channel,
-      locales: [locale, shop.defaultLocale, 'en'],
-      context: buildMessageContext({
-        order,
-        shop,
-        followUp: { ...followUp, channel },
-        locale,
-        now,
-      }),
-    });
-    message = {
-      id: messageIdOf(key),
-      shopId: key.shopId,
-      orderId: key.orderId,
-      flow: key.flow,
-      step: key.step,
-      channel,
-      to: route.to,
-      ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
-      body: rendered.body,
-      ...(rendered.html !== undefined ? { html: rendered.html } : {}),
-      data: {
+  let prepared: Prepared | undefined;
+  for (let attempt = 1; !prepared; attempt++) {
+    const log =
+      subject && followUp.category !== 'internal'
+        ? await readContactLog(deps.table, shop.id, subject)
+        : emptyContactLog();
+    // A retry of a message that already holds its place in the log is not counted twice.
+    const reserved = log.entries.some((e) => e.messageId === id);
+    const contacts = log.entries.filter((e) => e.messageId !== id);
+    const input = { order, followUps, customer, shop, now, contacts };
+    const decision = recheckFollowUp(flow, input, followUp);
+    if (decision.action === 'skip') {
+      await outcome({ status: 'skipped', reason: decision.reason });
+      return 'skipped';
+    }
+    if (decision.action === 'reschedule') {
+      await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
+      return 'rescheduled';
+    }
+    const channel = decision.channel;
+    const route = routeFor(deps.transports, channel, shopRecord, order.data.customer);
+    if ('error' in route) {
+      await outcome({ status: 'failed', reason: route.error, channel });
+      return 'failed';
+    }
+    let template = followUp.template;
+    let sku = followUp.about?.sku;
+    if (flow.chooseTemplate) {
+      const choice = flow.chooseTemplate(input, followUp, (t, c) =>
+        deps.renderer.has(key.flow, t, c),
+      );
+      if (!choice || !deps.renderer.has(key.flow, choice.template, channel)) {
+        await outcome({
+          status: 'skipped',
+          reason: `no ${key.flow} template for this order's products or the shop (${channel})`,
+        });
+        return 'skipped';
+      }
+      template = choice.template;
+      sku = choice.sku ?? sku;
+    }
+    const toCustomer = channel === 'sms' || channel === 'email';
+    const address = toCustomer ? normalizeAddress(channel, route.to) : route.to;
+    if (toCustomer && !reserved) {
+      const preference =
+        followUp.category === 'marketing'
+          ? await getContactPreference(deps.table, shop.id, channel, route.to)
+          : undefined;
+      const verdict = decideContact({
+        flow: key.flow,
         category: followUp.category,
-        orderNumber: order.data.number ?? order.orderId,
-        total: order.data.total,
-        currency: order.data.currency,
-        customer: order.data.customer,
-        timeZone: customerTimeZone(order, shop),
+        channel,
+        subject,
+        holdoutPercent: flow.holdoutPercent?.(shop) ?? 0,
+        consent: order.data.customer?.marketingConsent,
+        preference,
+        timeZone,
+        log: contacts,
+        now,
+        policy,
+      });
+      if (verdict.action === 'skip') {
+        await outcome({ status: 'skipped', reason: verdict.reason, channel });
+        return 'skipped';
+      }
+      if (verdict.action === 'reschedule') {
+        await outcome({ status: 'scheduled', dueAt: verdict.dueAt, reason: verdict.reason });
+        return 'rescheduled';
+      }
+    }
+    let unsubscribeUrl: string | undefined;
+    if (followUp.category === 'marketing' && channel === 'email') {
+      if (!deps.unsubscribeLink) {
+        await outcome({
+          status: 'skipped',
+          reason: 'marketing email needs an unsubscribe link and none is configured',
+          channel,
+        });
+        return 'skipped';
+      }
+      unsubscribeUrl = await deps.unsubscribeLink({ shopId: shop.id, channel: 'email', address });
+    }
+    const locale = order.data.customer?.locale ?? shop.defaultLocale;
+    const context = buildMessageContext({
+      order,
+      shop,
+      followUp: {
+        ...followUp,
+        channel,
+        ...(sku !== undefined ? { about: { ...followUp.about, sku } } : {}),
       },
-    };
-  } catch (err) {
-    await outcome({
-      status: 'failed',
-      reason: `template error: ${(err as Error).message}`,
-      channel,
+      locale,
+      now,
+      ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     });
-    return 'failed';
+    const missing = missingRequired(key.flow, channel, context);
+    if (missing.length > 0) {
+      await outcome({
+        status: 'skipped',
+        reason: `cannot send without ${missing.join(', ')}: the order carries none and the shop's settings.links has no pattern for it`,
+        channel,
+      });
+      return 'skipped';
+    }
+    let message: OutgoingMessage;
+    try {
+      const rendered = deps.renderer.render({
+        flow: key.flow,
+        template,
+        channel,
+        locales: [locale, shop.defaultLocale, 'en'],
+        context,
+      });
+      message = {
+        id,
+        shopId: key.shopId,
+        orderId: key.orderId,
+        flow: key.flow,
+        step: key.step,
+        channel,
+        to: route.to,
+        ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
+        body: rendered.body,
+        ...(rendered.html !== undefined ? { html: rendered.html } : {}),
+        data: {
+          category: followUp.category,
+          orderNumber: order.data.number ?? order.orderId,
+          total: order.data.total,
+          currency: order.data.currency,
+          customer: order.data.customer,
+          timeZone,
+          ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+        },
+      };
+    } catch (err) {
+      await outcome({
+        status: 'failed',
+        reason: `template error: ${(err as Error).message}`,
+        channel,
+      });
+      return 'failed';
+    }
+    if (toCustomer && !reserved) {
+      const textHash = textHashOf(`${message.subject ?? ''}\n${message.body}`);
+      const repeat = sameTextSent(contacts, address, textHash, now, policy);
+      if (repeat) {
+        await outcome({ status: 'skipped', reason: repeat, channel });
+        return 'skipped';
+      }
+      if (subject) {
+        const entry: ContactLogEntry = {
+          at: now.toISOString(),
+          channel,
+          category: followUp.category,
+          flow: key.flow,
+          step: key.step,
+          orderId: key.orderId,
+          address,
+          textHash,
+          messageId: id,
+        };
+        try {
+          // Written before the provider call: two senders cannot both take a cap's last slot.
+          await writeContactLog(
+            deps.table,
+            shop.id,
+            subject,
+            [...log.entries, entry],
+            log.version,
+            keepSince,
+          );
+        } catch (err) {
+          if (err instanceof ContactLogChanged && attempt < MAX_RESERVE_ATTEMPTS) continue;
+          throw err;
+        }
+      }
+    }
+    prepared = { message, route, channel, logged: toCustomer && subject !== undefined };
   }
+  const { message, route, channel } = prepared;
+  const release = async () => {
+    if (prepared?.logged && subject) {
+      await removeContact(deps.table, shop.id, subject, id, keepSince);
+    }
+  };
 
   try {
     await route.transport.deliver(message);
@@ -176,6 +351,7 @@ export const sendFollowUp = async (
       );
     }
     const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
+    await release();
     await outcome({ status: 'failed', reason, channel });
     deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
     return 'failed';

@@ -5,7 +5,12 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
-import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import {
+  DEMO_ADMIN_TOKEN,
+  DEMO_SHOP_LINKS,
+  DEMO_WEBHOOK_SECRET,
+  type LocalStack,
+} from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
 import { advance, postEvent, startTestStack, timeline } from '../support/test-stack.ts';
 
@@ -49,7 +54,7 @@ beforeAll(async () => {
       name: 'Demo Tea House',
       timeZone: 'Asia/Shanghai',
       defaultLocale: 'zh-CN',
-      settings: defaultShopSettings(),
+      settings: { ...defaultShopSettings(), links: DEMO_SHOP_LINKS },
     },
     webhookSecrets: [DEMO_WEBHOOK_SECRET],
     adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)],

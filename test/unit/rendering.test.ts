@@ -26,6 +26,8 @@ const contextFor = (locale: string, order = {}) =>
     followUp: { flow: 'payment-reminder', step: 'first', channel: 'sms' },
     locale,
     now,
+    // Marketing templates link it; the sender always supplies one for marketing email.
+    unsubscribeUrl: 'https://shop.example.com/v1/unsubscribe/token',
   });
 
 const render = (template: string, channel: Channel, locale: string, order = {}) => {

@@ -153,7 +153,12 @@ const recheck = (input: FlowInput, followUp: FollowUp): FireDecision => {
   return { action: 'send', channel: choice.channel };
 };
 
-export const paymentReminderFlow: Flow = { name: PAYMENT_REMINDER, plan, recheck };
+export const paymentReminderFlow: Flow = {
+  name: PAYMENT_REMINDER,
+  holdoutPercent: (shop) => shop.settings.paymentReminder.holdoutPercent,
+  plan,
+  recheck,
+};
 
 /** The daily sweep's step name: one per shop-local calendar day, so a sweep can never chase twice a day. */
 export const sweepStep = (at: Date, shopTimeZone: string): string =>

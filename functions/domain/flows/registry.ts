@@ -1,20 +1,85 @@
-import { emptyPlan, type FollowUp, type Plan } from '../follow-ups/follow-up.ts';
+import {
+  emptyPlan,
+  type FireDecision,
+  type FollowUp,
+  isPending,
+  type Plan,
+} from '../follow-ups/follow-up.ts';
+import { isClosed } from '../order/order-state.ts';
+import { careTipsFlow } from './care-tips.ts';
+import { deliveredFlow } from './delivered.ts';
+import { deliveryExceptionFlow } from './delivery-exception.ts';
 import type { Flow, FlowInput } from './flow.ts';
+import { closedReason } from './flow-steps.ts';
+import { greetingsFlow } from './greetings.ts';
+import { orderConfirmationFlow } from './order-confirmation.ts';
+import { outForDeliveryFlow } from './out-for-delivery.ts';
 import { paymentReminderFlow } from './payment-reminder.ts';
+import { repurchaseReminderFlow } from './repurchase-reminder.ts';
+import { reviewRequestFlow } from './review-request.ts';
+import { satisfactionSurveyFlow } from './satisfaction-survey.ts';
+import { shipDeadlineFlow } from './ship-deadline.ts';
+import { shippingNoticeFlow } from './shipping-notice.ts';
+import { stalledParcelFlow } from './stalled-parcel.ts';
+import { winBackFlow } from './win-back.ts';
 
 /** Every flow the engine runs. A new flow is a new file in this folder and one line here. */
-export const FLOWS: readonly Flow[] = [paymentReminderFlow];
+export const FLOWS: readonly Flow[] = [
+  paymentReminderFlow,
+  orderConfirmationFlow,
+  shipDeadlineFlow,
+  shippingNoticeFlow,
+  outForDeliveryFlow,
+  deliveredFlow,
+  deliveryExceptionFlow,
+  stalledParcelFlow,
+  reviewRequestFlow,
+  careTipsFlow,
+  satisfactionSurveyFlow,
+  repurchaseReminderFlow,
+  winBackFlow,
+  greetingsFlow,
+];
 
 export const flowNamed = (name: string): Flow | undefined => FLOWS.find((f) => f.name === name);
 
-/** What all flows want after an event: never creates a key that exists, never cancels twice. */
+/**
+ * What all flows want after an event: never creates a key that exists, never cancels twice. A
+ * refunded, cancelled or closed order keeps only what the customer must still be told.
+ */
 export const planFollowUps = (input: FlowInput): Plan => {
   const plan = emptyPlan();
   const existing = new Set(input.followUps.map((f: FollowUp) => `${f.flow}#${f.step}`));
+  const closed = isClosed(input.order);
+  const kept = (name: string) => !closed || flowNamed(name)?.keepWhenClosed === true;
   for (const flow of FLOWS) {
     const p = flow.plan(input);
-    plan.create.push(...p.create.filter((f) => !existing.has(`${f.flow}#${f.step}`)));
+    plan.create.push(
+      ...p.create.filter((f) => !existing.has(`${f.flow}#${f.step}`) && kept(f.flow)),
+    );
     plan.cancel.push(...p.cancel);
+    plan.move?.push(...(p.move ?? []));
   }
+  if (closed) {
+    const reason = closedReason(input.order);
+    for (const f of input.followUps) {
+      if (isPending(f) && !kept(f.flow)) plan.cancel.push({ flow: f.flow, step: f.step, reason });
+    }
+  }
+  const seen = new Set<string>();
+  plan.cancel = plan.cancel.filter((c) => {
+    const key = `${c.flow}#${c.step}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return plan;
+};
+
+/** A flow's re-check behind the engine-wide rule: closed orders send only what must be told. */
+export const recheckFollowUp = (flow: Flow, input: FlowInput, followUp: FollowUp): FireDecision => {
+  if (isClosed(input.order) && !flow.keepWhenClosed) {
+    return { action: 'skip', reason: closedReason(input.order) };
+  }
+  return flow.recheck(input, followUp);
 };

@@ -1,7 +1,17 @@
+import type { ShipmentData } from '../order/order-event.ts';
+
 export const CHANNELS = ['sms', 'email', 'call', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export type Category = 'transactional' | 'marketing' | 'internal';
+
+/** What one follow-up is about when the order alone does not say: a parcel, a product, an occasion. */
+export interface FollowUpSubject {
+  /** The shipment as it was announced, so a later partial shipment cannot change this notice. */
+  shipment?: ShipmentData;
+  sku?: string;
+  occasion?: { name: string; date: string };
+}
 
 export const FOLLOW_UP_STATUSES = [
   'scheduled',
@@ -33,6 +43,7 @@ export interface FollowUp {
   attempts: number;
   lastError?: string;
   messageId?: string;
+  about?: FollowUpSubject;
 }
 
 export const isPending = (f: Pick<FollowUp, 'status'>): boolean =>
@@ -57,12 +68,21 @@ export interface Cancellation {
   reason: string;
 }
 
+/** A pending follow-up whose time changed with the order (a stall deadline brought forward). */
+export interface Move {
+  flow: string;
+  step: string;
+  dueAt: string;
+  reason: string;
+}
+
 export interface Plan {
   create: NewFollowUp[];
   cancel: Cancellation[];
+  move?: Move[];
 }
 
-export const emptyPlan = (): Plan => ({ create: [], cancel: [] });
+export const emptyPlan = (): Plan => ({ create: [], cancel: [], move: [] });
 
 /** The answer of a re-check when a follow-up fires. */
 export type FireDecision =

@@ -6,7 +6,54 @@ export interface CustomerHistory {
   /** `orderId|createdAt` stamps, kept as a set so re-applied events never double count. */
   orders: string[];
   paidOrders: string[];
+  /** `orderId|placedAt` of paid orders: the last one carries win-back and greetings. */
+  paidStamps?: string[];
+  /** JSON `[placedAt, orderId, sku]` per paid item: "ordered the same sku since?" */
+  purchases?: string[];
 }
+
+export const purchaseStamp = (placedAt: string, orderId: string, sku: string): string =>
+  JSON.stringify([placedAt, orderId, sku]);
+
+const parsePurchase = (stamp: string): { placedAt: string; orderId: string; sku: string } => {
+  const [placedAt = '', orderId = '', sku = ''] = JSON.parse(stamp) as string[];
+  return { placedAt, orderId, sku };
+};
+
+/** Another paid order with this sku placed after `after`. */
+export const boughtSkuSince = (
+  h: CustomerHistory | undefined,
+  sku: string,
+  after: string,
+  exceptOrderId: string,
+): { orderId: string; placedAt: string } | undefined =>
+  (h?.purchases ?? [])
+    .map(parsePurchase)
+    .find((p) => p.sku === sku && p.orderId !== exceptOrderId && p.placedAt > after);
+
+const parseStamp = (stamp: string) => ({
+  orderId: stamp.slice(0, stamp.lastIndexOf('|')),
+  placedAt: stamp.slice(stamp.lastIndexOf('|') + 1),
+});
+
+/** An order (paid or not) the customer placed after this one. */
+export const newerOrder = (
+  h: CustomerHistory | undefined,
+  orderId: string,
+  placedAt: string,
+): { orderId: string; placedAt: string } | undefined =>
+  (h?.orders ?? [])
+    .map(parseStamp)
+    .find((o) => o.orderId !== orderId && new Date(o.placedAt) > new Date(placedAt));
+
+/** The customer's most recently placed paid order. */
+export const lastPaidOrder = (
+  h: CustomerHistory | undefined,
+): { orderId: string; placedAt: string } | undefined =>
+  (h?.paidStamps ?? [])
+    .map(parseStamp)
+    .sort((a, b) => new Date(a.placedAt).getTime() - new Date(b.placedAt).getTime())
+    .at(-1);
 
 export const orderStamp = (orderId: string, createdAt: string): string => `${orderId}|${createdAt}`;
 

@@ -65,6 +65,8 @@ export const customerSchema = z.object({
 });
 
 export const shipmentSchema = z.object({
+  /** Names one parcel: a later `order.shipped` with another id is a further partial shipment. */
+  id: z.string().min(1).max(64).optional(),
   carrier: shortText.optional(),
   trackingNumber: z.string().min(1).max(64).optional(),
   trackingUrl: z
@@ -75,6 +77,20 @@ export const shipmentSchema = z.object({
   exceptionCode: z.string().min(1).max(64).optional(),
   exceptionMessage: z.string().min(1).max(500).optional(),
   skus: z.array(z.string().min(1).max(128)).max(500).optional(),
+  /** The carrier's latest tracking update: a parcel with none for days is stalled. */
+  lastUpdateAt: instant.optional(),
+});
+
+export const shippingAddressSchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  phone: z.string().min(1).max(32).optional(),
+  country: z.string().min(1).max(64).optional(),
+  region: z.string().min(1).max(100).optional(),
+  city: z.string().min(1).max(100).optional(),
+  district: z.string().min(1).max(100).optional(),
+  line1: z.string().min(1).max(300).optional(),
+  line2: z.string().min(1).max(300).optional(),
+  postalCode: z.string().min(1).max(32).optional(),
 });
 
 export const UNPAID_REASONS = ['price', 'coupon', 'address', 'stock', 'payment_failed'] as const;
@@ -93,11 +109,20 @@ export const orderDataSchema = z.object({
   items: z.array(orderItemSchema).max(500).optional(),
   customer: customerSchema.optional(),
   shipment: shipmentSchema.optional(),
+  shippingAddress: shippingAddressSchema.optional(),
   paymentUrl: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(2048)
     .optional(),
   unpaidReason: z.enum(UNPAID_REASONS).optional(),
+  reviewUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
+  surveyUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
 });
 
 export const orderEventSchema = z.object({
@@ -110,5 +135,6 @@ export const orderEventSchema = z.object({
 export type OrderItem = z.infer<typeof orderItemSchema>;
 export type CustomerData = z.infer<typeof customerSchema>;
 export type ShipmentData = z.infer<typeof shipmentSchema>;
+export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 export type OrderData = z.infer<typeof orderDataSchema>;
 export type OrderEvent = z.infer<typeof orderEventSchema>;

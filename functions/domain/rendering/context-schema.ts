@@ -98,7 +98,10 @@ export interface FlowSpec {
   templates: TemplateSpec[];
   /** Context paths this flow fills beyond the shared base (a path includes what is under it). */
   provides: string[];
-  /** Paths the engine guarantees for this flow and every customer template must use. */
+  /**
+   * Paths every template of this flow must use and no message may go out without: the engine
+   * fills them (or the shop's settings.links patterns do) and the sender skips when they are missing.
+   */
   required: { path: string; channels: Channel[] }[];
   /** Most SMS parts a message of this flow may take (default 2: a third part doubles the bill). */
   maxSmsParts?: number;
@@ -155,7 +158,7 @@ export const FLOWS: FlowSpec[] = [
     description: 'alert to the merchant: a paid order is close to its shipping deadline',
     templates: [{ key: 'alert', label: 'alert', channels: ['webhook'], category: 'internal' }],
     provides: ['order.shipBy', 'order.maskedAddress'],
-    required: [{ path: 'order.shipBy', channels: ['webhook'] }],
+    required: [],
   },
   {
     flow: 'shipping-notice',
@@ -164,7 +167,7 @@ export const FLOWS: FlowSpec[] = [
       { key: 'shipped', label: 'shipped', channels: customer, category: 'transactional' },
     ],
     provides: SHIPMENT,
-    required: [{ path: 'shipment.trackingNumber', channels: customer }],
+    required: [],
   },
   {
     flow: 'out-for-delivery',
@@ -266,6 +269,29 @@ export const templateSpec = (flow: FlowSpec, template: string): TemplateSpec | u
   flow.templates.find((t) =>
     typeof t.key === 'string' ? t.key === template : t.key.test(template),
   );
+
+const valueAt = (context: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (at, key) =>
+        at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined,
+      context,
+    );
+
+/**
+ * What a message of this flow cannot go out without (a reminder's pay link, a review request's
+ * review link), checked on the real context before rendering: the sender skips with the reason
+ * instead of sending a message that asks for an action it gives no way to take.
+ */
+export const missingRequired = (flow: string, channel: Channel, context: object): string[] =>
+  (flowSpec(flow)?.required ?? [])
+    .filter((r) => r.channels.includes(channel))
+    .map((r) => r.path)
+    .filter((path) => {
+      const v = valueAt(context, path);
+      return v === undefined || v === null || v === '';
+    });
 
 /** Paths a template of this flow, channel and category may use. */
 export const allowedPaths = (flow: FlowSpec, channel: Channel, category: Category): string[] => {

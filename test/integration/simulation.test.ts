@@ -1,0 +1,21 @@
+import { describe, expect, inject, it } from 'vitest';
+import { simulate } from '../../scripts/simulate.ts';
+
+describe('simulation (CI size; `npm run simulate` runs 10,000 orders)', () => {
+  it('200 orders with shuffled, late and duplicated events: no message breaks the contact policy', async () => {
+    const report = await simulate({
+      orders: 200,
+      seed: 7,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+    });
+    expect(report.duplicates).toBeGreaterThan(0);
+    expect(report.marketing).toBeGreaterThan(0);
+    expect(report.optOuts).toBeGreaterThan(0);
+    expect({
+      outsideQuietHours: report.outsideQuietHours,
+      overCaps: report.overCaps,
+      withoutConsent: report.withoutConsent,
+      afterOptOut: report.afterOptOut,
+    }).toEqual({ outsideQuietHours: 0, overCaps: 0, withoutConsent: 0, afterOptOut: 0 });
+  }, 600_000);
+});
