@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   CreateSecretCommand,
@@ -7,7 +8,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../functions/config/clients.ts';
-import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
+import { shopSettingsSchema } from '../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import { type SecretPurpose, shopSecretName } from '../functions/store/secrets-shop-directory.ts';
 import { putShop } from '../functions/store/shop-store.ts';
@@ -18,6 +19,7 @@ import { putShop } from '../functions/store/shop-store.ts';
  *   npx tsx scripts/create-shop.ts --table <TableName> --prefix order-followup/dev/shops \
  *     --shop acme --name "Acme Tea" --time-zone Asia/Shanghai --locale zh-CN \
  *     [--staff-webhook-url https://…] [--keep-secret whsec_old]   (rotation: old and new both valid)
+ *     [--settings settings.json]   (flows, contact policy, links; README "Flows"; defaults otherwise)
  */
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     locale: { type: 'string', default: 'zh-CN' },
     'staff-webhook-url': { type: 'string' },
     'keep-secret': { type: 'string', multiple: true, default: [] },
+    settings: { type: 'string' },
   },
 });
 for (const required of ['table', 'prefix', 'shop', 'name'] as const) {
@@ -36,6 +39,15 @@ for (const required of ['table', 'prefix', 'shop', 'name'] as const) {
     console.error(`--${required} is required`);
     process.exit(2);
   }
+}
+const parsedSettings = shopSettingsSchema.safeParse(
+  values.settings ? JSON.parse(readFileSync(values.settings, 'utf8')) : {},
+);
+if (!parsedSettings.success) {
+  for (const issue of parsedSettings.error.issues) {
+    console.error(`${values.settings}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  }
+  process.exit(2);
 }
 const shopId = values.shop as string;
 const prefix = values.prefix as string;
@@ -61,7 +73,7 @@ await putShop(
       name: values.name as string,
       timeZone: values['time-zone'] as string,
       defaultLocale: values.locale as string,
-      settings: defaultShopSettings(),
+      settings: parsedSettings.data,
     },
     webhookSecrets: [],
     adminTokenHashes: [],
