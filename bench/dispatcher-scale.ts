@@ -1,6 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSqsClient } from '../functions/config/clients.ts';
+import { createDocumentClient } from '../functions/config/clients.ts';
+import { createSqsClient } from '../functions/config/sqs-client.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
 import { meterCapacity } from '../functions/store/capacity-meter.ts';

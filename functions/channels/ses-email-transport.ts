@@ -1,4 +1,4 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { UnsubscribeLinks } from '../http/unsubscribe-token.ts';
 import { toDeliveryError } from './aws-error.ts';
 import type { ChannelTransport, OutgoingMessage } from './channel.ts';
@@ -29,11 +29,17 @@ const unsubscribeUrlOf = async (
   });
 };
 
+/**
+ * The client may be given lazily: the sender loads the SES SDK on the first email only, so a
+ * shop that only texts never pays its load time on a cold start.
+ */
 export const createSesEmailTransport = (
-  ses: SESv2Client,
+  client: SESv2Client | (() => Promise<SESv2Client>),
   settings: SesSettings,
 ): ChannelTransport => ({
   async deliver(message) {
+    const ses = typeof client === 'function' ? await client() : client;
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     const unsubscribe = await unsubscribeUrlOf(message, settings);
     const headers =
       typeof unsubscribe === 'string'

@@ -1,7 +1,4 @@
-import {
-  type PinpointSMSVoiceV2Client,
-  SendTextMessageCommand,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { toDeliveryError } from './aws-error.ts';
 import type { ChannelTransport } from './channel.ts';
 
@@ -13,10 +10,13 @@ export interface SmsSettings {
 
 /** SMS through AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage). */
 export const createSmsTransport = (
-  client: PinpointSMSVoiceV2Client,
+  smsClient: PinpointSMSVoiceV2Client | (() => Promise<PinpointSMSVoiceV2Client>),
   settings: SmsSettings,
 ): ChannelTransport => ({
   async deliver(message) {
+    // Loaded on the first text, like SES: cold starts only pay for the SDKs a shop uses.
+    const client = typeof smsClient === 'function' ? await smsClient() : smsClient;
+    const { SendTextMessageCommand } = await import('@aws-sdk/client-pinpoint-sms-voice-v2');
     try {
       const out = await client.send(
         new SendTextMessageCommand({

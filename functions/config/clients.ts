@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface ClientOptions {
@@ -10,15 +9,13 @@ export interface ClientOptions {
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-const base = (o: ClientOptions) => ({
+export const clientBase = (o: ClientOptions) => ({
   region: o.region ?? process.env.AWS_REGION ?? 'us-east-1',
   ...(o.endpoint ? { endpoint: o.endpoint, credentials: localCredentials } : {}),
 });
 
 /** Undefined attributes are dropped so optional fields never need special-casing in stores. */
 export const createDocumentClient = (o: ClientOptions = {}): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(base(o)), {
+  DynamoDBDocumentClient.from(new DynamoDBClient(clientBase(o)), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-
-export const createSqsClient = (o: ClientOptions = {}): SQSClient => new SQSClient(base(o));

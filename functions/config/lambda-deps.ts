@@ -1,29 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { systemClock } from '../domain/clock.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { createSecretsShopDirectory, type SecretPurpose } from '../store/secrets-shop-directory.ts';
-import type { ShopDirectory } from '../store/shop-directory.ts';
-import { createDocumentClient, createSqsClient } from './clients.ts';
+import { createShopDirectory } from '../store/shop-directory.ts';
+import { createDocumentClient } from './clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from './env.ts';
 
-/** Module-scope clients shared by every Lambda entry: created once per container. */
+/**
+ * Module-scope clients every Lambda entry shares: created once per container. Only DynamoDB is
+ * here; SQS (lambda-queue.ts) and Secrets Manager (lambda-shop-secrets.ts) are imported by the
+ * entries that use them, so no function loads an SDK it never calls.
+ */
 export const logger = new Logger({
   serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', 'order-followup'),
 });
 export const doc = createDocumentClient();
-export const sqs = createSqsClient();
 export const table: TableRef = { doc, tableName: requireEnv('TABLE_NAME') };
 export const clock = systemClock;
 
-const secrets = new SecretsManagerClient({});
-
-/** Shops as this function may see them: only the secret purposes its IAM role can read. */
-export const shopsFor = (...purposes: SecretPurpose[]): ShopDirectory =>
-  createSecretsShopDirectory({
-    table,
-    secrets,
-    prefix: requireEnv('SHOP_SECRETS_PREFIX'),
-    purposes,
-    ttlMs: numberEnv('SHOP_CACHE_MS', 60_000),
-  });
+/** Shops without any of their secrets: settings and names only, from the table. */
+export const shopsWithoutSecrets = () =>
+  createShopDirectory(table, numberEnv('SHOP_CACHE_MS', 60_000));

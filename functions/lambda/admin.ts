@@ -1,5 +1,6 @@
 import { requireEnv } from '../config/env.ts';
-import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';

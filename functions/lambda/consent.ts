@@ -1,6 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requireEnv } from '../config/env.ts';
-import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { secrets, shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createConsentHandler } from '../handlers/consent.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 
@@ -9,8 +9,5 @@ export const handler = createConsentHandler({
   clock,
   shops: shopsFor('intake'),
   logger,
-  unsubscribeKeys: lazyUnsubscribeKeys(
-    new SecretsManagerClient({}),
-    requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'),
-  ),
+  unsubscribeKeys: lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID')),
 });

@@ -1,5 +1,6 @@
 import { numberEnv, requireEnv } from '../config/env.ts';
-import { clock, logger, sqs, table } from '../config/lambda-deps.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { sqs } from '../config/lambda-queue.ts';
 import { createDispatcherHandler } from '../handlers/dispatcher.ts';
 import { createSendQueue } from '../queue/send-queue.ts';
 

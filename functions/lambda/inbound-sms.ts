@@ -1,9 +1,9 @@
-import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { clock, logger, shopsWithoutSecrets, table } from '../config/lambda-deps.ts';
 import { createInboundSmsNotificationHandler } from '../handlers/inbound-sms-notification.ts';
 
 export const handler = createInboundSmsNotificationHandler({
   table,
   clock,
-  shops: shopsFor(),
+  shops: shopsWithoutSecrets(),
   logger,
 });

@@ -1,4 +1,5 @@
-import { clock, logger, shopsFor, table } from '../config/lambda-deps.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createIntakeHandler } from '../handlers/intake.ts';
 
 export const handler = createIntakeHandler({ table, clock, shops: shopsFor('intake'), logger });

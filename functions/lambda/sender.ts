@@ -1,24 +1,28 @@
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
 import { createWebhookTransport } from '../channels/webhook-transport.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
-import { clock, logger, shopsFor, sqs, table } from '../config/lambda-deps.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { sqs } from '../config/lambda-queue.ts';
+import { secrets, shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
+/** A lazily made value, made once: the SES and SMS SDKs load on the first email or text. */
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
 const optional = (name: string) => optionalEnv(name, '') || undefined;
 const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
 const emailConfigurationSet = optional('EMAIL_CONFIGURATION_SET');
-const unsubscribeKeys = lazyUnsubscribeKeys(
-  new SecretsManagerClient({}),
-  requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'),
-);
+const unsubscribeKeys = lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'));
 const publicApiUrl = requireEnv('PUBLIC_API_URL');
 
 export const handler = createSenderHandler({
@@ -30,15 +34,24 @@ export const handler = createSenderHandler({
   shops: shopsFor('staff-webhook'),
   renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
   transports: {
-    sms: createSmsTransport(new PinpointSMSVoiceV2Client({}), {
-      originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
-      ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
-    }),
-    email: createSesEmailTransport(new SESv2Client({}), {
-      fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
-      ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
-      unsubscribeLinks: async () => createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
-    }),
+    sms: createSmsTransport(
+      once(
+        async () =>
+          new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
+      ),
+      {
+        originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
+        ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
+      },
+    ),
+    email: createSesEmailTransport(
+      once(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
+      {
+        fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
+        ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+        unsubscribeLinks: async () => createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
+      },
+    ),
     staffWebhook: (endpoint) =>
       createWebhookTransport(endpoint, {
         timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000),
