@@ -3,6 +3,7 @@ import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.t
 import { putContactPreference } from '../../functions/store/contact-preference-store.ts';
 import { DEMO_SHOP_LINKS, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
 import { customer, emit, hoursAfter, nextLocal, sent } from '../support/flow-helpers.ts';
+import { postInbound } from '../support/ops-requests.ts';
 import { startTestStack } from '../support/test-stack.ts';
 import { readFollowUps } from '../support/timeline-direct.ts';
 
@@ -142,6 +143,35 @@ describe('contact policy on the local stack', () => {
     expect(sent(stack, 'Q8', 'greetings')).toMatchObject([{ sentAt: '2027-01-01T15:00:00.000Z' }]);
     expect(sent(stack, 'Q8', 'greetings')[0]?.body).toMatch(/Reply STOP to opt out$/);
   });
+
+  it.each([
+    ['退订', 'OPT1'],
+    ['STOP', 'OPT2'],
+  ])(
+    'an inbound "%s" over the signed SMS endpoint skips every pending marketing message of that number',
+    async (word, orderId) => {
+      const at = nextLocal(stack, '11:00');
+      const who = customer(`C${orderId}`);
+      await emit(stack, 'order.paid', orderId, hoursAfter(at, -30), { customer: who });
+      await emit(stack, 'order.delivered', orderId, at);
+      const answer = await postInbound(stack, { from: who.phone, text: word });
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('opted_out');
+      await stack.advanceTo(hoursAfter(at, 8 * 24));
+      const reasons = await reasonsOf(orderId, 'care-tips');
+      expect(reasons).toEqual([['tips', 'skipped', 'opted out']]);
+      expect(await reasonsOf(orderId, 'review-request')).toContainEqual([
+        'request',
+        'skipped',
+        'opted out',
+      ]);
+      const marketing = stack.outbox
+        .list({ orderId })
+        .filter((m) => ['care-tips', 'review-request', 'satisfaction-survey'].includes(m.flow));
+      expect(marketing).toEqual([]);
+      expect(sent(stack, orderId, 'delivered')).toHaveLength(1);
+    },
+  );
 });
 
 describe('time zones across a DST change', () => {
