@@ -31,7 +31,7 @@ advance PT2M
 outbox
 echo "4. order.paid"
 post_event '{"id":"evt_'$ORDER'_paid","type":"order.paid","occurredAt":"2026-11-22T10:31:00+08:00","order":{"id":"'$ORDER'"}}'
-echo "5. advance 2 days: still one message; the timeline says why"
+echo "5. advance 2 days: still one payment reminder (plus the order confirmation and the staff ship-deadline alert); the timeline says why"
 advance P2D
 outbox
 curl -sS "$BASE/v1/shops/demo/orders/$ORDER" -H "authorization: Bearer $TOKEN"
