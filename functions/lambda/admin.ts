@@ -1,6 +1,7 @@
 import { requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
+import { secrets } from '../config/secrets-client.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
@@ -8,7 +9,7 @@ import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 export const handler = createAdminHandler({
   table,
   clock,
-  shops: shopsFor('admin'),
+  shops: shopsFor(secrets, 'admin'),
   logger,
   // The sweep preview renders each SMS to count its parts, with the sender's own templates.
   renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),

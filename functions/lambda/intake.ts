@@ -1,5 +1,11 @@
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
+import { secrets } from '../config/secrets-client.ts';
 import { createIntakeHandler } from '../handlers/intake.ts';
 
-export const handler = createIntakeHandler({ table, clock, shops: shopsFor('intake'), logger });
+export const handler = createIntakeHandler({
+  table,
+  clock,
+  shops: shopsFor(secrets, 'intake'),
+  logger,
+});

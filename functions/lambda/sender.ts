@@ -4,14 +4,14 @@ import { createWebhookTransport } from '../channels/webhook-transport.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { sqs } from '../config/lambda-queue.ts';
-import { secrets, shopsFor } from '../config/lambda-shop-secrets.ts';
+import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
-/** A lazily made value, made once: the SES and SMS SDKs load on the first email or text. */
+/** Made once, on first use: the SES, SMS and Secrets Manager SDKs load when first needed. */
 const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   let made: Promise<T> | undefined;
   return () => {
@@ -22,6 +22,9 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
 const optional = (name: string) => optionalEnv(name, '') || undefined;
 const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
 const emailConfigurationSet = optional('EMAIL_CONFIGURATION_SET');
+const secrets = once(
+  async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+);
 const unsubscribeKeys = lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'));
 const publicApiUrl = requireEnv('PUBLIC_API_URL');
 
@@ -31,7 +34,7 @@ export const handler = createSenderHandler({
   logger,
   sqs,
   queueUrl: requireEnv('SEND_QUEUE_URL'),
-  shops: shopsFor('staff-webhook'),
+  shops: shopsFor(secrets, 'staff-webhook'),
   renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
   transports: {
     sms: createSmsTransport(

@@ -1,8 +1,4 @@
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TableRef } from './dynamo.ts';
 import type { ShopDirectory } from './shop-directory.ts';
 import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-store.ts';
@@ -13,12 +9,18 @@ import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-s
  */
 export type SecretPurpose = 'intake' | 'admin' | 'staff-webhook';
 
+/** A client, or how to make one on first use (the sender reads secrets only for staff alerts). */
+export type SecretsSource = SecretsManagerClient | (() => Promise<SecretsManagerClient>);
+
+export const secretsClientOf = (source: SecretsSource): Promise<SecretsManagerClient> =>
+  typeof source === 'function' ? source() : Promise.resolve(source);
+
 export const shopSecretName = (prefix: string, shopId: string, purpose: SecretPurpose): string =>
   `${prefix}/${shopId}/${purpose}`;
 
 export interface SecretsShopDirectoryOptions {
   table: TableRef;
-  secrets: SecretsManagerClient;
+  secrets: SecretsSource;
   /** e.g. "order-followup/prod/shops" */
   prefix: string;
   purposes: SecretPurpose[];
@@ -35,8 +37,12 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
     shopId: string,
     purpose: SecretPurpose,
   ): Promise<Record<string, unknown> | undefined> => {
+    const { GetSecretValueCommand, ResourceNotFoundException } = await import(
+      '@aws-sdk/client-secrets-manager'
+    );
+    const client = await secretsClientOf(o.secrets);
     try {
-      const out = await o.secrets.send(
+      const out = await client.send(
         new GetSecretValueCommand({ SecretId: shopSecretName(o.prefix, shopId, purpose) }),
       );
       return out.SecretString

@@ -1,16 +1,18 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { UnsubscribeKeys } from '../http/unsubscribe-token.ts';
+import { type SecretsSource, secretsClientOf } from './secrets-shop-directory.ts';
 
 /**
  * The unsubscribe link signing keys from Secrets Manager: the generated secret is one key; while
  * replacing it, store {"keys":["<new>","<old>"]} so links already mailed keep working.
  */
 export const loadUnsubscribeKeys = async (
-  secrets: SecretsManagerClient,
+  secrets: SecretsSource,
   secretId: string,
 ): Promise<UnsubscribeKeys> => {
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = await secretsClientOf(secrets);
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   const text = out.SecretString ?? '';
   let keys: unknown = [text];
   if (text.trimStart().startsWith('{')) {
@@ -29,7 +31,7 @@ export const loadUnsubscribeKeys = async (
 
 /** Read once per container, on first use: a cold start that serves no link costs no secret read. */
 export const lazyUnsubscribeKeys = (
-  secrets: SecretsManagerClient,
+  secrets: SecretsSource,
   secretId: string,
 ): (() => Promise<UnsubscribeKeys>) => {
   let keys: Promise<UnsubscribeKeys> | undefined;
