@@ -1,9 +1,17 @@
+import type { Category } from '../functions/domain/follow-ups/follow-up.ts';
 import { applyEvent, emptyOrder } from '../functions/domain/order/order-state.ts';
+import { flowSpec, templateSpec } from '../functions/domain/rendering/context-schema.ts';
 import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
 import { buildMessageContext } from '../functions/domain/rendering/message-context.ts';
 import { defaultShopSettings, type Shop } from '../functions/domain/shop/shop-settings.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
 import { scenarioEvents } from './harness/event-mix.ts';
+
+/** The category the flow's catalogue gives a template: marketing emails carry an unsubscribe link. */
+const categoryOf = (flow: string, template: string): Category => {
+  const spec = flowSpec(flow);
+  return (spec && templateSpec(spec, template)?.category) ?? 'transactional';
+};
 
 export interface RenderingFigures {
   templates: number;
@@ -45,9 +53,17 @@ export const measureRendering = (seconds = 3): RenderingFigures => {
       context: buildMessageContext({
         order,
         shop,
-        followUp: { flow: s.flow, step: s.template, channel: s.channel },
+        followUp: {
+          flow: s.flow,
+          step: s.template,
+          channel: s.channel,
+          category: categoryOf(s.flow, s.template),
+          // What the sender brings per flow: the product a tip or reminder is about, the occasion.
+          about: { sku: 'TEA-250', occasion: { name: '春节', date: '2027-02-06' } },
+        },
         locale: s.locale,
         now,
+        unsubscribeUrl: 'https://followup.example.com/u/demo/signed-token',
       }),
     });
   const byTemplate = sources.map((s) => {
