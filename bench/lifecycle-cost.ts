@@ -20,6 +20,7 @@ export interface LifecycleCost {
   lambdaGbSecondsPerOrder: number;
   dollarsPer1000Orders: { dynamoDb: number; sqs: number; lambda: number; total: number };
   byCommand: Record<string, { requests: number; units: number }>;
+  unitsPerOrderByItemKind: Record<string, number>;
   sqsByCommand: Record<string, number>;
   invocations: Record<string, { invocations: number; ms: number; meanBilledMs: number }>;
   fixedPerTick: { note: string };
@@ -124,6 +125,11 @@ export const measureLifecycle = async (
         total: round(dynamoDb + sqsDollars + lambda, 4),
       },
       byCommand: c.byCommand,
+      unitsPerOrderByItemKind: Object.fromEntries(
+        Object.entries(c.byItemKind)
+          .sort(([, a], [, b]) => b.units - a.units)
+          .map(([k, v]) => [k, round(v.units / orders, 2)]),
+      ),
       sqsByCommand: sqs.counts.byCommand,
       invocations: Object.fromEntries(
         Object.entries(lambdas.counts).map(([k, v]) => [

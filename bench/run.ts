@@ -45,46 +45,6 @@ const mix = await measureLifecycle('mix', orders, {
   intakeMs: standard.invocations.intake?.meanBilledMs ?? 0,
 });
 
-// Today no flow messages a standard lifecycle; its 4 messages (confirmation, shipped, arriving,
-// delivered) are projected at the cost each payment reminder of the mix measured beyond the events.
-const perMessage = (() => {
-  const reminderOrders = mix.exactlyOnce.expected;
-  const noMessage = standard;
-  const extra = (a: number, b: number) => ((a - b) * mix.orders) / Math.max(1, reminderOrders);
-  return {
-    writeUnits: Math.max(0, extra(mix.writeUnitsPerOrder, noMessage.writeUnitsPerOrder)),
-    readUnits: Math.max(0, extra(mix.readUnitsPerOrder, noMessage.readUnitsPerOrder)),
-    sqsRequests: mix.sqsRequestsPerMessage ?? 0,
-  };
-})();
-const projectedStandard = (() => {
-  const w = standard.writeUnitsPerOrder + 4 * perMessage.writeUnits;
-  const r = standard.readUnitsPerOrder + 4 * perMessage.readUnits;
-  const sqsPerOrder = 4 * perMessage.sqsRequests;
-  const senderPerOrder = mix.invocations.sender
-    ? (4 * mix.invocations.sender.invocations) / Math.max(1, mix.messages)
-    : 0.4;
-  const dynamo =
-    (w * PRICES.dynamoDbPerMillionWriteUnits + r * PRICES.dynamoDbPerMillionReadUnits) / 1000;
-  const sqs = (sqsPerOrder * PRICES.sqsPerMillionRequests) / 1000;
-  const lambda =
-    standard.dollarsPer1000Orders.lambda +
-    (senderPerOrder * PRICES.lambdaPerMillionRequests) / 1000 +
-    senderPerOrder *
-      ((mix.invocations.sender?.ms ?? 0) / Math.max(1, mix.invocations.sender?.invocations ?? 1)) *
-      (LAMBDA_MEMORY_MB.sender / 1024 / 1000) *
-      PRICES.lambdaArm64PerGbSecond;
-  return {
-    writeUnitsPerOrder: round(w, 2),
-    readUnitsPerOrder: round(r, 2),
-    sqsRequestsPerMessage: round(perMessage.sqsRequests, 2),
-    dollarsPer1000Orders: round(dynamo + sqs + lambda),
-    perMessageMeasured: {
-      writeUnits: round(perMessage.writeUnits, 2),
-      readUnits: round(perMessage.readUnits, 2),
-    },
-  };
-})();
 const targetCheck = (value: number, target: number) => ({
   value,
   target,
@@ -116,34 +76,18 @@ const results = {
   lambdaMemoryMb: LAMBDA_MEMORY_MB,
   lifecycle: { mix, standard },
   standardLifecycleTargets: {
-    note: 'Standard lifecycle = created, paid, shipped, out for delivery, delivered (5 events). Today only payment reminders exist, so it sends 0 messages; the 4-message figures add 4× the per-message cost the mix measured for reminders.',
-    measuredWithToday: {
-      writeUnitsPerOrder: targetCheck(standard.writeUnitsPerOrder, TARGETS.writeUnitsPerOrder),
-      readUnitsPerOrder: targetCheck(standard.readUnitsPerOrder, TARGETS.readUnitsPerOrder),
-      dollarsPer1000Orders: targetCheck(
-        standard.dollarsPer1000Orders.total,
-        TARGETS.dollarsPer1000Orders,
-      ),
-    },
-    projectedWith4Messages: {
-      ...projectedStandard,
-      writeUnitsPerOrder: targetCheck(
-        projectedStandard.writeUnitsPerOrder,
-        TARGETS.writeUnitsPerOrder,
-      ),
-      readUnitsPerOrder: targetCheck(
-        projectedStandard.readUnitsPerOrder,
-        TARGETS.readUnitsPerOrder,
-      ),
-      sqsRequestsPerMessage: targetCheck(
-        projectedStandard.sqsRequestsPerMessage,
-        TARGETS.sqsRequestsPerMessage,
-      ),
-      dollarsPer1000Orders: targetCheck(
-        projectedStandard.dollarsPer1000Orders,
-        TARGETS.dollarsPer1000Orders,
-      ),
-    },
+    note: 'Standard lifecycle = created, paid, shipped, out for delivery, delivered (5 events) with the messages every flow sends for it (order confirmation, shipping notice, out for delivery, delivered, and care tips where the product has a template), measured end to end.',
+    messagesPerOrder: round(standard.messages / standard.orders, 2),
+    writeUnitsPerOrder: targetCheck(standard.writeUnitsPerOrder, TARGETS.writeUnitsPerOrder),
+    readUnitsPerOrder: targetCheck(standard.readUnitsPerOrder, TARGETS.readUnitsPerOrder),
+    sqsRequestsPerMessage: targetCheck(
+      standard.sqsRequestsPerMessage ?? 0,
+      TARGETS.sqsRequestsPerMessage,
+    ),
+    dollarsPer1000Orders: targetCheck(
+      standard.dollarsPer1000Orders.total,
+      TARGETS.dollarsPer1000Orders,
+    ),
   },
   throughput,
   dispatcher,
@@ -168,17 +112,6 @@ console.table([
   row(mix),
   row(standard),
   {
-    run: 'standard, 4 messages (projected)',
-    'events/order': 5,
-    'msgs/order': 4,
-    'WRU/order': projectedStandard.writeUnitsPerOrder,
-    'RRU/order': projectedStandard.readUnitsPerOrder,
-    'SQS req/msg': projectedStandard.sqsRequestsPerMessage,
-    'Lambda inv/order': '-',
-    '$/1000 orders': projectedStandard.dollarsPer1000Orders,
-    'lost/doubled': '-',
-  },
-  {
     run: 'target (standard)',
     'events/order': 5,
     'msgs/order': 4,
@@ -190,6 +123,8 @@ console.table([
     'lost/doubled': '0/0',
   },
 ]);
+console.log('\nWhere the units go, per order of the standard lifecycle (by item kind)');
+console.table(standard.unitsPerOrderByItemKind);
 console.log('\nThroughput and latency (HTTP intake vs raw PutItem, same engine, same run)');
 console.table({
   intake: { ...throughput.intake, statuses: JSON.stringify(throughput.intake.statuses) },

@@ -5,7 +5,31 @@ export interface CapacityTotals {
   writeUnits: number;
   requests: number;
   byCommand: Record<string, { requests: number; units: number }>;
+  /** By item kind (the sort key's first segment, e.g. ORDER, FOLLOWUP, CONTACT_LOG): where units go. */
+  byItemKind: Record<string, { requests: number; units: number }>;
 }
+
+type KeyInput = {
+  Key?: Record<string, unknown>;
+  Item?: Record<string, unknown>;
+  IndexName?: string;
+  ExpressionAttributeValues?: Record<string, unknown>;
+};
+
+const kindOf = (name: string, input: KeyInput): string => {
+  const key = input.Key ?? input.Item;
+  const sk = key?.sk;
+  const pk = key?.pk;
+  if (typeof sk === 'string') {
+    const head = sk.split('#')[0] ?? sk;
+    if (typeof pk === 'string' && pk.includes('#FLOWSTATS')) return 'FLOWSTATS';
+    if (typeof pk === 'string' && pk.includes('#BUYERS#')) return 'BUYERS';
+    return head || sk;
+  }
+  if (input.IndexName) return `index ${input.IndexName}`;
+  if (name === 'QueryCommand') return 'partition query';
+  return name.replace(/Command$/, '');
+};
 
 const READS = new Set([
   'GetItemCommand',
@@ -22,7 +46,13 @@ type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | unde
  * figures come from the engine, not from estimates.
  */
 export const meterCapacity = (doc: DynamoDBDocumentClient) => {
-  const totals: CapacityTotals = { readUnits: 0, writeUnits: 0, requests: 0, byCommand: {} };
+  const totals: CapacityTotals = {
+    readUnits: 0,
+    writeUnits: 0,
+    requests: 0,
+    byCommand: {},
+    byItemKind: {},
+  };
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
@@ -41,6 +71,11 @@ export const meterCapacity = (doc: DynamoDBDocumentClient) => {
       entry.requests += 1;
       entry.units += units;
       totals.byCommand[name] = entry;
+      const kind = `${READS.has(name) ? 'read' : 'write'} ${kindOf(name, args.input as KeyInput)}`;
+      const byKind = totals.byItemKind[kind] ?? { requests: 0, units: 0 };
+      byKind.requests += 1;
+      byKind.units += units;
+      totals.byItemKind[kind] = byKind;
       return result;
     },
     { step: 'initialize', name: 'meterCapacity' },
@@ -52,6 +87,7 @@ export const meterCapacity = (doc: DynamoDBDocumentClient) => {
       totals.writeUnits = 0;
       totals.requests = 0;
       totals.byCommand = {};
+      totals.byItemKind = {};
     },
   };
 };
