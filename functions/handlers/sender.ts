@@ -1,5 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 // A namespace import, not the `z` object: it lets esbuild drop zod's locales (443 KB → 89 KB).
@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { RetryLater, type SendDeps, sendFollowUp } from '../use-cases/send-follow-up.ts';
 
 export interface SenderHandlerDeps extends SendDeps {
-  sqs: SQSClient;
+  /** Only a retry needs SQS (to set its backoff), so the Lambda makes the client on first use. */
+  sqs: SQSClient | (() => Promise<SQSClient>);
   queueUrl: string;
 }
 
@@ -31,7 +32,9 @@ export const createSenderHandler = (deps: SenderHandlerDeps) => {
       return await sendFollowUp(deps, key, receiveCount);
     } catch (err) {
       if (err instanceof RetryLater) {
-        await deps.sqs.send(
+        const sqs = typeof deps.sqs === 'function' ? await deps.sqs() : deps.sqs;
+        const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+        await sqs.send(
           new ChangeMessageVisibilityCommand({
             QueueUrl: deps.queueUrl,
             ReceiptHandle: record.receiptHandle,

@@ -1,9 +1,9 @@
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
 import { createWebhookTransport } from '../channels/webhook-transport.ts';
+import { clientBase } from '../config/clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
-import { sqs } from '../config/lambda-queue.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
@@ -32,7 +32,7 @@ export const handler = createSenderHandler({
   table,
   clock,
   logger,
-  sqs,
+  sqs: once(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
   queueUrl: requireEnv('SEND_QUEUE_URL'),
   shops: shopsFor(secrets, 'staff-webhook'),
   renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
