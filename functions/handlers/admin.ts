@@ -26,7 +26,8 @@ export interface AdminHandlerDeps {
   shops: ShopDirectory;
   logger: Logger;
   clock: Clock;
-  renderer: Renderer;
+  /** Only the sweep preview renders; the Lambda loads the template catalog on its first call. */
+  renderer: Renderer | (() => Promise<Renderer>);
 }
 
 export const ADMIN_ROUTES = [
@@ -104,7 +105,18 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
           return json(200, stored);
         }
         case 'GET /v1/shops/{shopId}/sweeps/payment/preview':
-          return json(200, await previewNextPaymentSweep(deps, record.shop, deps.clock.now()));
+          return json(
+            200,
+            await previewNextPaymentSweep(
+              {
+                ...deps,
+                renderer:
+                  typeof deps.renderer === 'function' ? await deps.renderer() : deps.renderer,
+              },
+              record.shop,
+              deps.clock.now(),
+            ),
+          );
         case 'GET /v1/shops/{shopId}/reports/flows':
           return json(
             200,

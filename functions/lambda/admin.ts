@@ -3,14 +3,22 @@ import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { secrets } from '../config/secrets-client.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
+import type { Renderer } from '../domain/rendering/renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
+
+const catalogPath = requireEnv('TEMPLATE_CATALOG');
+let renderer: Promise<Renderer> | undefined;
 
 export const handler = createAdminHandler({
   table,
   clock,
   shops: shopsFor(secrets, 'admin'),
   logger,
-  // The sweep preview renders each SMS to count its parts, with the sender's own templates.
-  renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
+  // The sweep preview renders each SMS to count its parts, with the sender's own templates;
+  // loaded on the first preview, so the timeline and contact calls never wait for it.
+  renderer: () => {
+    renderer ??= loadTemplateCatalog(catalogPath).then(createPrecompiledRenderer);
+    return renderer;
+  },
 });
