@@ -2,11 +2,12 @@ import { DateTime, Duration } from 'luxon';
 import type { FireDecision, FollowUp, NewFollowUp, Plan } from '../follow-ups/follow-up.ts';
 import { isPending } from '../follow-ups/follow-up.ts';
 import { type CustomerHistory, habitualOrderHour } from '../order/customer-history.ts';
-import { isClosed, isPaid, type OrderState, placedAt, statusOf } from '../order/order-state.ts';
+import { isClosed, isPaid, type OrderState, placedAt } from '../order/order-state.ts';
 import { chooseReminderChannel } from '../policy/channel-choice.ts';
 import { isQuiet, nextAllowed } from '../policy/quiet-hours.ts';
 import type { Shop } from '../shop/shop-settings.ts';
 import type { Flow, FlowInput } from './flow.ts';
+import { closedReason } from './flow-steps.ts';
 
 export const PAYMENT_REMINDER = 'payment-reminder';
 export const SWEEP_STEP_PREFIX = 'sweep-';
@@ -25,19 +26,6 @@ const windowText = (shop: Shop): string =>
 
 const remindersOf = (followUps: FollowUp[]): FollowUp[] =>
   followUps.filter((f) => f.flow === PAYMENT_REMINDER);
-
-const closedReason = (order: OrderState): string => {
-  switch (statusOf(order)) {
-    case 'cancelled':
-      return 'order cancelled';
-    case 'closed':
-      return 'order closed';
-    case 'refunded':
-      return 'order refunded';
-    default:
-      return 'order paid';
-  }
-};
 
 /** Where a reminder due at `nominal` lands after quiet hours, or why it cannot be sent at all. */
 const placeReminder = (
