@@ -1,14 +1,13 @@
 import { requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
+import { onFirstUse } from '../config/on-first-use.ts';
 import { secrets } from '../config/secrets-client.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
-import type { Renderer } from '../domain/rendering/renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const catalogPath = requireEnv('TEMPLATE_CATALOG');
-let renderer: Promise<Renderer> | undefined;
 
 export const handler = createAdminHandler({
   table,
@@ -17,8 +16,5 @@ export const handler = createAdminHandler({
   logger,
   // The sweep preview renders each SMS to count its parts, with the sender's own templates;
   // loaded on the first preview, so the timeline and contact calls never wait for it.
-  renderer: () => {
-    renderer ??= loadTemplateCatalog(catalogPath).then(createPrecompiledRenderer);
-    return renderer;
-  },
+  renderer: onFirstUse(() => loadTemplateCatalog(catalogPath).then(createPrecompiledRenderer)),
 });

@@ -5,24 +5,17 @@ import { clientBase } from '../config/clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
+import { onFirstUse } from '../config/on-first-use.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
-/** Made once, on first use: the SES, SMS and Secrets Manager SDKs load when first needed. */
-const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
-  let made: Promise<T> | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-};
 const optional = (name: string) => optionalEnv(name, '') || undefined;
 const smsConfigurationSet = optional('SMS_CONFIGURATION_SET');
 const emailConfigurationSet = optional('EMAIL_CONFIGURATION_SET');
-const secrets = once(
+const secrets = onFirstUse(
   async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
 );
 const unsubscribeKeys = lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'));
@@ -32,13 +25,13 @@ export const handler = createSenderHandler({
   table,
   clock,
   logger,
-  sqs: once(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
+  sqs: onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
   queueUrl: requireEnv('SEND_QUEUE_URL'),
   shops: shopsFor(secrets, 'staff-webhook'),
   renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
   transports: {
     sms: createSmsTransport(
-      once(
+      onFirstUse(
         async () =>
           new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
       ),
@@ -48,7 +41,7 @@ export const handler = createSenderHandler({
       },
     ),
     email: createSesEmailTransport(
-      once(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
+      onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
       {
         fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
         ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
