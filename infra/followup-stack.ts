@@ -73,8 +73,8 @@ export class FollowUpStack extends Stack {
     const admin = new FollowUpFunction(this, 'Admin', {
       entry: 'admin',
       config,
-      // The sweep preview renders SMS with the sender's precompiled templates to count parts.
-      afterBundling: (outputDir) => [`npx tsx scripts/build-template-catalog.ts "${outputDir}"`],
+      // The sweep preview renders SMS with the sender's precompiled templates to count parts,
+      // so the bundle carries templates.mjs (ENTRIES_WITH_TEMPLATES in infra/bundling.ts).
       environment: { ...common, TEMPLATE_CATALOG: '/var/task/templates.mjs' },
     });
     table.grantReadData(admin.fn);
@@ -116,7 +116,6 @@ export class FollowUpStack extends Stack {
       entry: 'sender',
       config,
       timeout: SENDER_TIMEOUT,
-      afterBundling: (outputDir) => [`npx tsx scripts/build-template-catalog.ts "${outputDir}"`],
       environment: {
         ...common,
         SEND_QUEUE_URL: queues.queue.queueUrl,

@@ -1,14 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import {
-  AWS_SDK_FROM_RUNTIME,
-  BUNDLE_MAIN_FIELDS,
-  BUNDLE_TARGET,
-  ESM_REQUIRE_BANNER,
-  LAMBDA_ENTRIES,
-} from '../infra/bundling.ts';
+import { LAMBDA_ENTRIES } from '../infra/bundling.ts';
 import { repoPath } from '../infra/paths.ts';
 
 /**
@@ -36,12 +29,13 @@ const env = {
 // The SDK packages each function imports, to time its own code apart from the runtime's SDK.
 const sdkModules = (file: string): string[] => [
   ...new Set(
-    [...readFileSync(file, 'utf8').matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1] ?? ''),
+    [...readFileSync(file, 'utf8').matchAll(/"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1] ?? ''),
   ),
 ];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const timeLoad = (file: string, preload: string[], catalog: string): number => {
-  const script = `${preload.map((m, i) => `await import(${JSON.stringify(m)}); void ${i};`).join(' ')} const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`;
+  // Preloaded the way the bundle loads them: through require.
+  const script = `import { createRequire } from 'node:module'; const r = createRequire(${JSON.stringify(file)}); ${preload.map((m) => `r(${JSON.stringify(m)});`).join(' ')} const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: repoPath(),
     env: { ...env, TEMPLATE_CATALOG: catalog },
@@ -50,29 +44,15 @@ const timeLoad = (file: string, preload: string[], catalog: string): number => {
   return Number(out.trim());
 };
 
+const tsxCli = repoPath('node_modules/tsx/dist/cli.mjs');
 const rows: Record<string, string | number>[] = [];
 for (const name of LAMBDA_ENTRIES) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'index.mjs');
-  await build({
-    entryPoints: [repoPath(`functions/lambda/${name}.ts`)],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLE_TARGET,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    external: AWS_SDK_FROM_RUNTIME,
-    banner: { js: ESM_REQUIRE_BANNER },
-    logLevel: 'warning',
+  execFileSync(process.execPath, [tsxCli, repoPath('scripts/bundle-function.ts'), name, dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (name === 'sender' || name === 'admin') {
-    execFileSync('npx', ['tsx', repoPath('scripts/build-template-catalog.ts'), dir], {
-      stdio: 'ignore',
-    });
-  }
+  const file = join(dir, 'index.mjs');
   const catalog = join(dir, 'templates.mjs');
   const sdk = sdkModules(file);
   const total = median(Array.from({ length: 5 }, () => timeLoad(file, [], catalog)));

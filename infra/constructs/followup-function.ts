@@ -1,15 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { execFileSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  AWS_SDK_FROM_RUNTIME,
-  BUNDLE_MAIN_FIELDS,
-  BUNDLE_TARGET,
-  ESM_REQUIRE_BANNER,
-  type LambdaEntry,
-} from '../bundling.ts';
+import type { LambdaEntry } from '../bundling.ts';
 import { repoPath } from '../paths.ts';
 import type { StageConfig } from '../stage-config.ts';
 
@@ -20,16 +20,45 @@ export interface FollowUpFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
-  /** Shell commands run after bundling (cwd: the repository), e.g. writing the template catalog. */
-  afterBundling?: (outputDir: string) => string[];
 }
+
+const BUNDLE_SCRIPT = 'scripts/bundle-function.ts';
+
+/**
+ * The function's asset, bundled on this machine by the same script `npm run build` measures
+ * (esbuild with the SDK reached through `require`, see infra/bundling.ts). The Docker image is
+ * CDK's fallback where no Node.js is installed; it runs the same script on a clean install.
+ */
+const functionCode = (entry: LambdaEntry): Code =>
+  Code.fromAsset(repoPath(), {
+    assetHashType: AssetHashType.OUTPUT,
+    exclude: ['node_modules', 'cdk.out', 'dist', '.git', '.scratch', 'bench', 'test'],
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-bookworm-slim'),
+      command: [
+        'bash',
+        '-c',
+        `npm ci --ignore-scripts --no-audit --cache /tmp/npm && npx tsx ${BUNDLE_SCRIPT} ${entry} /asset-output`,
+      ],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(
+            process.execPath,
+            [repoPath('node_modules/tsx/dist/cli.mjs'), repoPath(BUNDLE_SCRIPT), entry, outputDir],
+            { cwd: repoPath(), stdio: ['ignore', 'ignore', 'inherit'] },
+          );
+          return true;
+        },
+      },
+    },
+  });
 
 /**
  * Every Lambda of the system with its defaults held once: latest Node.js LTS runtime on arm64,
  * minified ESM bundle with source maps, X-Ray tracing, its own log group with retention.
  */
 export class FollowUpFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: FollowUpFunctionProps) {
@@ -38,19 +67,9 @@ export class FollowUpFunction extends Construct {
       retention: props.config.logRetention,
       removalPolicy: props.config.removalPolicy,
     });
-    const after = props.afterBundling;
-    const commandHooks: ICommandHooks = {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) => [
-        `cd "${inputDir}"`,
-        ...(after ? after(outputDir) : []),
-      ],
-    };
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: repoPath(`functions/lambda/${props.entry}.ts`),
-      projectRoot: repoPath(),
-      depsLockFilePath: repoPath('package-lock.json'),
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: functionCode(props.entry),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -62,16 +81,6 @@ export class FollowUpFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: BUNDLE_TARGET,
-        mainFields: BUNDLE_MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: AWS_SDK_FROM_RUNTIME,
-        ...(after ? { commandHooks } : {}),
       },
     });
     Validations.of(this.fn.role ?? this.fn).acknowledge({

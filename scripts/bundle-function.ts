@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import {
+  bundleFunction,
+  ENTRIES_WITH_TEMPLATES,
+  LAMBDA_ENTRIES,
+  type LambdaEntry,
+} from '../infra/bundling.ts';
+import { repoPath } from '../infra/paths.ts';
+
+/**
+ * `tsx scripts/bundle-function.ts <entry> <outDir>`: one function's deployable folder, as the CDK
+ * asset bundling and `npm run build` make it (code, source map and, where it renders, templates).
+ */
+const [entry, outDir] = process.argv.slice(2);
+if (!entry || !outDir || !(LAMBDA_ENTRIES as readonly string[]).includes(entry)) {
+  console.error(
+    `usage: tsx scripts/bundle-function.ts <${LAMBDA_ENTRIES.join('|')}> <output folder>`,
+  );
+  process.exit(2);
+}
+await bundleFunction(repoPath(`functions/lambda/${entry}.ts`), outDir);
+if (ENTRIES_WITH_TEMPLATES.includes(entry as LambdaEntry)) {
+  execFileSync(
+    process.execPath,
+    [
+      repoPath('node_modules/tsx/dist/cli.mjs'),
+      repoPath('scripts/build-template-catalog.ts'),
+      outDir,
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
+}
