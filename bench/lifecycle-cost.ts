@@ -1,3 +1,4 @@
+import { FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { meterCapacity } from '../functions/store/capacity-meter.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { playScenarios, recordingTransports } from './harness/driver.ts';
@@ -56,6 +57,8 @@ export const measureLifecycle = async (
     dataDir: null,
     clockStart: MIX_START,
     tickMs: 3_600_000,
+    // Counters are batched as the deployed event source batches them (a minute, 1,000 records).
+    flowStatsWindowMs: FLOW_STATS_BATCH.windowSeconds * 1000,
     logLevel: 'ERROR',
     instrument: (doc) => {
       meter.capacity = meterCapacity(doc);
@@ -78,12 +81,13 @@ export const measureLifecycle = async (
       mode: 'mix',
       concurrency: o.concurrency ?? 32,
     });
+    await stack.drainStreams();
     const seconds = (performance.now() - started) / 1000;
     const expected = expectedMessages(scenarios, MIX_END);
     const exactlyOnce = checkExactlyOnce(orders, expected, calls);
 
     const c = capacity.totals;
-    const perOrderFns = ['intake', 'sender'] as const;
+    const perOrderFns = ['intake', 'sender', 'flow-stats'] as const;
     const invocations = perOrderFns.reduce((n, f) => n + (lambdas.counts[f]?.invocations ?? 0), 0);
     const billedMs = (f: (typeof perOrderFns)[number]) => {
       const c = lambdas.counts[f];

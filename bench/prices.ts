@@ -14,7 +14,7 @@ export const PRICES = {
 
 /**
  * Memory of every function as deployed: infra/constructs/followup-function.ts defaults
- * `memorySize` to 512 MB and infra/followup-stack.ts overrides it for none of the five.
+ * `memorySize` to 512 MB and infra/followup-stack.ts overrides it for none of them.
  */
 export const LAMBDA_MEMORY_MB = {
   intake: 512,
@@ -22,6 +22,7 @@ export const LAMBDA_MEMORY_MB = {
   dispatcher: 512,
   sweep: 512,
   sender: 512,
+  'flow-stats': 512,
 } as const;
 
 /** Cost targets of a standard lifecycle (5 events, 4 messages), from issue 6. */

@@ -46,6 +46,7 @@ export const LAMBDA_ENTRIES = [
   'dispatcher',
   'sweep',
   'sender',
+  'flow-stats',
 ] as const;
 export type LambdaEntry = (typeof LAMBDA_ENTRIES)[number];
 

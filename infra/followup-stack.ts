@@ -10,8 +10,11 @@ import {
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { FollowUpData } from './constructs/data.ts';
 import { FollowUpFunction } from './constructs/followup-function.ts';
 import { FollowUpApi } from './constructs/http-api.ts';
@@ -65,9 +68,11 @@ export class FollowUpStack extends Stack {
     const intake = new FollowUpFunction(this, 'Intake', {
       entry: 'intake',
       config,
-      environment: common,
+      // At-once notices (confirmation, shipped, delivered…) go to the send queue from intake.
+      environment: { ...common, SEND_QUEUE_URL: queues.queue.queueUrl },
     });
     table.grantReadWriteData(intake.fn);
+    queues.queue.grantSendMessages(intake.fn);
     allowSecrets(intake, 'intake');
 
     const admin = new FollowUpFunction(this, 'Admin', {
@@ -194,6 +199,61 @@ export class FollowUpStack extends Stack {
       }),
     );
 
+    // The flow report's counters, kept from the table's stream: the send path writes none.
+    const flowStats = new FollowUpFunction(this, 'FlowStats', {
+      entry: 'flow-stats',
+      config,
+      timeout: Duration.minutes(1),
+      environment: common,
+    });
+    flowStats.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: {
+          // Counter items, and the once-per-order marks beside each order.
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#FLOWSTATS', 'SHOP#*#ORDER#*'],
+          },
+        },
+      }),
+    );
+    const flowStatsFailures = new Queue(this, 'FlowStatsFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(flowStatsFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the failure destination of the flow counters’ stream consumer.',
+    });
+    flowStats.fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: FLOW_STATS_BATCH.size,
+        maxBatchingWindow: Duration.seconds(FLOW_STATS_BATCH.windowSeconds),
+        retryAttempts: 10,
+        // A retried batch must hold the same records: its id is what stops a double count.
+        bisectBatchOnError: false,
+        onFailure: new SqsDlq(flowStatsFailures),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('FOLLOWUP#') } } },
+          }),
+        ],
+      }),
+    );
+
+    const flowStatsPolicy = flowStats.fn.role?.node.tryFindChild('DefaultPolicy');
+    if (flowStatsPolicy) {
+      Validations.of(flowStatsPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments and dynamodb:ListStreams (granted by the stream event source) do not support resource-level permissions.',
+      });
+    }
+
     new Rule(this, 'EveryMinute', {
       description: 'Dispatch due follow-ups',
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -226,6 +286,12 @@ export class FollowUpStack extends Stack {
           queue: optOut.inboundFailures,
           description:
             'An inbound SMS (maybe a STOP) could not be applied after retries: read it, fix, replay it.',
+        },
+        {
+          id: 'FlowStatsFailures',
+          queue: flowStatsFailures,
+          description:
+            'A batch of follow-up changes could not be counted: the flow report is missing it until it is replayed.',
         },
       ],
     });

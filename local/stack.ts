@@ -5,6 +5,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +27,7 @@ import {
   UNSUBSCRIBE_ROUTE,
 } from '../functions/handlers/consent.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
+import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler } from '../functions/handlers/sweep.ts';
@@ -50,6 +52,7 @@ import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
+import { createStreamPoller } from './stream-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
@@ -95,8 +98,13 @@ export interface LocalStackOptions {
   /** Replaces the sender's ways out, e.g. to inject provider faults around the outbox. */
   transports?: (defaults: Transports) => Transports;
   /** Wraps each Lambda handler, e.g. to count and time invocations as Lambda bills them. */
+  /**
+   * The flow counters' batching window, as on the Lambda event source. Left unset, every tick
+   * and clock move also drains the stream, so a report read right after sees every change.
+   */
+  flowStatsWindowMs?: number;
   wrapHandler?: <E, R>(
-    name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender',
+    name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender' | 'flow-stats',
     handler: (event: E, context: Context) => Promise<R>,
   ) => (event: E, context: Context) => Promise<R>;
 }
@@ -115,6 +123,8 @@ export interface LocalStack {
   advanceTo(to: Date): Promise<Date>;
   /** One scheduler tick at the current time: sweeps, dispatch, and a drained queue. */
   runDue(): Promise<void>;
+  /** Hands every change so far to the flow counters (the table's stream consumer). */
+  drainStreams(): Promise<void>;
   putShop(record: ShopRecord): Promise<void>;
   stop(): Promise<void>;
 }
@@ -127,7 +137,15 @@ const createTable = async (t: TableRef): Promise<void> => {
   }
   for (let i = 0; i < 100; i++) {
     const out = await t.doc.send(new DescribeTableCommand({ TableName: t.tableName }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
+    if (out.Table?.TableStatus === 'ACTIVE') {
+      // A table kept in .local from before the flow counters moved to the stream.
+      if (!out.Table.StreamSpecification?.StreamEnabled) {
+        const { StreamSpecification } = tableDefinition(t.tableName);
+        await t.doc.send(new UpdateTableCommand({ TableName: t.tableName, StreamSpecification }));
+        continue;
+      }
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`table ${t.tableName} did not become ACTIVE`);
@@ -206,7 +224,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const unsubscribeKeys = options.unsubscribeKeys ?? [
       optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
     ];
-    const intake = createIntakeHandler(common);
+    const sendQueue = createSendQueue(sqs, queues.queueUrl);
+    const leaseMs = 15 * 60_000;
+    const intake = createIntakeHandler({ ...common, queue: sendQueue, leaseMs });
     const admin = createAdminHandler({ ...common, renderer });
     const consent = createConsentHandler({
       ...common,
@@ -214,8 +234,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     const dispatcher = createDispatcherHandler({
       ...common,
-      queue: createSendQueue(sqs, queues.queueUrl),
-      leaseMs: 15 * 60_000,
+      queue: sendQueue,
+      leaseMs,
       maxPerShard: 5_000,
       concurrency: 25,
     });
@@ -246,6 +266,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dispatcher: wrap('dispatcher', dispatcher),
       sweep: wrap('sweep', sweep),
       sender: wrap('sender', sender),
+      flowStats: wrap('flow-stats', createFlowStatsHandler({ table, logger })),
     };
 
     const poller = createQueuePoller({
@@ -258,6 +279,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // With a test clock only the dispatcher enqueues, and every dispatch drains the queue itself.
     if (!clock.manual) poller.start();
     stoppers.push(() => poller.stop());
+
+    const drainOnTick = options.flowStatsWindowMs === undefined;
+    const streamPoller = createStreamPoller({
+      endpoint,
+      table,
+      handler: (event) => run.flowStats(event, lambdaContext('flow-stats')),
+      windowMs: options.flowStatsWindowMs ?? 1_000,
+      batchSize: FLOW_STATS_BATCH.size,
+      ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoints.json') } : {}),
+      onError: (err) => logger.error('stream poller', { error: err as Error }),
+    });
+    streamPoller.start();
+    stoppers.push(() => streamPoller.stop());
 
     const exclusive = serial();
     let sweptThrough = clock.now();
@@ -272,6 +306,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       }
       await run.dispatcher(undefined, lambdaContext('dispatcher'));
       await poller.drain({ timeoutMs: 120_000 });
+    };
+    // The counters feed reports only, never a decision: they catch up once a clock move is done.
+    const drainCounters = async () => {
+      if (drainOnTick) await streamPoller.drain();
     };
     const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
       const horizon = new Date(after.getTime() + 2 * 86_400_000);
@@ -300,12 +338,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
         if (to > clock.now()) clock.set(to);
         await runDueNow();
+        await drainCounters();
         return clock.now();
       });
 
     const tickMs = options.tickMs ?? 2_000;
     const ticker = setInterval(() => {
-      exclusive(runDueNow).catch((err) => logger.error('tick', { error: err as Error }));
+      exclusive(async () => {
+        await runDueNow();
+        await drainCounters();
+      }).catch((err) => logger.error('tick', { error: err as Error }));
     }, tickMs);
     stoppers.push(async () => clearInterval(ticker));
 
@@ -430,7 +472,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
       unsubscribeLinks: createUnsubscribeLinks(`http://${host}:${port}`, unsubscribeKeys),
       advanceTo,
-      runDue: () => exclusive(runDueNow),
+      runDue: () =>
+        exclusive(async () => {
+          await runDueNow();
+          await drainCounters();
+        }),
+      drainStreams: () => streamPoller.drain(),
       putShop: (record) => putShop(table, record),
       stop,
     };

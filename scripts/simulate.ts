@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { systemClock } from '../functions/domain/clock.ts';
 import type { OrderEvent, OrderEventType } from '../functions/domain/order/order-event.ts';
 import { defaultShopSettings, type Shop } from '../functions/domain/shop/shop-settings.ts';
+import { createSendQueue } from '../functions/queue/send-queue.ts';
 import { putContactPreference } from '../functions/store/contact-preference-store.ts';
 import { nextDueAt } from '../functions/store/follow-up-store.ts';
 import { ingestOrderEvent } from '../functions/use-cases/ingest-event.ts';
@@ -228,7 +229,12 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   });
   try {
     await stack.putShop({ shop, webhookSecrets: [DEMO_WEBHOOK_SECRET], adminTokenHashes: [] });
-    const deps = { table: stack.table, clock: stack.clock };
+    const deps = {
+      table: stack.table,
+      clock: stack.clock,
+      queue: createSendQueue(stack.sqs, stack.queueUrl),
+      leaseMs: 15 * 60_000,
+    };
     // Shuffled: within each hour, events reach intake in random order.
     const queue = deliveries
       .map((d) => ({ d, key: Math.floor(d.at.getTime() / hours(1)), r: random() }))

@@ -1,15 +1,20 @@
 import { NumberValue, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FollowUp, FollowUpKey, NewFollowUp } from '../domain/follow-ups/follow-up.ts';
-import { reasonKey, reportStep } from '../domain/operations/reason-key.ts';
+import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
+import {
+  type CounterChanges,
+  type CounterIncrement,
+  isHoldout,
+  PAYMENT_REMINDER,
+} from '../domain/operations/flow-counters.ts';
 import { isPaid, type OrderState } from '../domain/order/order-state.ts';
 import { isConditionFailed, type TableRef } from './dynamo.ts';
 import { flowStatsPk, flowStatsSk, reportMarkKey } from './table.ts';
 
 /**
- * Counters for the flow report: one UpdateItem ADD per outcome, written where the outcome is
- * recorded. A crash between the two writes loses one count; a report may be off by that much.
+ * Counters for the flow report. Follow-up changes are counted off the send path, from the
+ * table's stream (handlers/flow-stats.ts): one UpdateItem per counter item and batch. The
+ * payment recovery counters are written by intake on the event that makes an order paid.
  */
-const PAYMENT_REMINDER = 'payment-reminder';
 export const PAYMENT_STATS_STEP = '@orders';
 const DAY_MS = 86_400_000;
 
@@ -22,6 +27,7 @@ const add = async (
   flow: string,
   step: string,
   counters: Record<string, number | NumberValue>,
+  batchId?: string,
 ): Promise<void> => {
   const names: Record<string, string> = { '#flow': 'flow', '#step': 'step', '#day': 'day' };
   const values: Record<string, unknown> = { ':flow': flow, ':step': step, ':day': day };
@@ -30,15 +36,29 @@ const add = async (
     values[`:c${i}`] = value;
     return `#c${i} :c${i}`;
   });
-  await t.doc.send(
-    new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: flowStatsPk(shopId), sk: flowStatsSk(day, flow, step) },
-      UpdateExpression: `SET #flow = :flow, #step = :step, #day = :day ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  const guard = batchId !== undefined;
+  if (guard) {
+    names['#batch'] = 'lastBatch';
+    values[':batch'] = batchId;
+  }
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: flowStatsPk(shopId), sk: flowStatsSk(day, flow, step) },
+        UpdateExpression: `SET #flow = :flow, #step = :step, #day = :day${guard ? ', #batch = :batch' : ''} ADD ${adds.join(', ')}`,
+        ...(guard
+          ? { ConditionExpression: 'attribute_not_exists(#batch) OR #batch <> :batch' }
+          : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    // This batch was applied to this item before a failure made the stream hand it over again.
+    if (guard && isConditionFailed(err)) return;
+    throw err;
+  }
 };
 
 /** True the first time an order is counted under `kind`: distinct orders, not messages. */
@@ -62,60 +82,38 @@ const markOnce = async (t: TableRef, shopId: string, orderId: string, kind: stri
   }
 };
 
-const isHoldout = (reason: string | undefined) => reason?.toLowerCase().startsWith('holdout');
-
-/** Order-level payment counters: reminded orders and held-out orders, each counted once. */
-const countPaymentOrder = async (
+/**
+ * Adds one stream batch's changes: increments summed per counter item, so a batch costs one
+ * write per (shop, day, flow, step) it touches, whatever its size. `batchId` names the batch;
+ * an item that already took it (a retried batch) is left alone.
+ */
+export const applyCounterChanges = async (
   t: TableRef,
-  key: Pick<FollowUpKey, 'shopId' | 'orderId' | 'flow'>,
-  kind: 'reminded' | 'holdout',
-  at: Date,
-) => {
-  if (key.flow !== PAYMENT_REMINDER) return;
-  if (await markOnce(t, key.shopId, key.orderId, `payment-${kind}`, at)) {
-    await add(t, key.shopId, dayOf(at), PAYMENT_REMINDER, PAYMENT_STATS_STEP, {
-      [`${kind}Orders`]: 1,
-    });
+  changes: CounterChanges[],
+  batchId: string,
+): Promise<{ items: number }> => {
+  const items = new Map<string, { i: CounterIncrement; counters: Record<string, number> }>();
+  for (const { increments } of changes) {
+    for (const i of increments) {
+      const key = JSON.stringify([i.shopId, i.day, i.flow, i.step]);
+      const entry = items.get(key) ?? { i, counters: {} };
+      entry.counters[i.counter] = (entry.counters[i.counter] ?? 0) + 1;
+      items.set(key, entry);
+    }
   }
-};
-
-/** A follow-up was planned (scheduled) or planned already skipped, e.g. past the deadline. */
-export const countCreated = async (t: TableRef, f: NewFollowUp): Promise<void> => {
-  const counter = f.status === 'skipped' ? `skipped:${reasonKey(f.reason)}` : f.status;
-  await add(t, f.shopId, dayOf(f.createdAt), f.flow, reportStep(f.step), { [counter]: 1 });
-  if (f.status === 'skipped' && isHoldout(f.reason))
-    await countPaymentOrder(t, f, 'holdout', new Date(f.createdAt));
-};
-
-export const countCancelled = async (
-  t: TableRef,
-  shopId: string,
-  c: { flow: string; step: string; reason: string },
-  now: Date,
-): Promise<void> => {
-  await add(t, shopId, dayOf(now), c.flow, reportStep(c.step), {
-    [`cancelled:${reasonKey(c.reason)}`]: 1,
-  });
-};
-
-/** What a sender recorded: sent, skipped (by reason) or failed; retries and moves are not outcomes. */
-export const countOutcome = async (
-  t: TableRef,
-  key: FollowUpKey,
-  outcome: { status: string; reason?: string },
-  now: Date,
-): Promise<void> => {
-  const counter =
-    outcome.status === 'sent' || outcome.status === 'failed'
-      ? outcome.status
-      : outcome.status === 'skipped'
-        ? `skipped:${reasonKey(outcome.reason)}`
-        : undefined;
-  if (!counter) return;
-  await add(t, key.shopId, dayOf(now), key.flow, reportStep(key.step), { [counter]: 1 });
-  if (outcome.status === 'sent') await countPaymentOrder(t, key, 'reminded', now);
-  if (outcome.status === 'skipped' && isHoldout(outcome.reason))
-    await countPaymentOrder(t, key, 'holdout', now);
+  await Promise.all(
+    [...items.values()].map(({ i, counters }) =>
+      add(t, i.shopId, i.day, i.flow, i.step, counters, batchId),
+    ),
+  );
+  for (const m of changes.flatMap((c) => c.marks)) {
+    if (await markOnce(t, m.shopId, m.orderId, `payment-${m.kind}`, new Date(m.at))) {
+      await add(t, m.shopId, dayOf(m.at), PAYMENT_REMINDER, PAYMENT_STATS_STEP, {
+        [`${m.kind}Orders`]: 1,
+      });
+    }
+  }
+  return { items: items.size };
 };
 
 /**

@@ -7,7 +7,6 @@ import type {
   NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
 import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
-import { countCancelled, countCreated, countOutcome } from './flow-stats-store.ts';
 import { allDuePks, DUE_INDEX, duePk, dueShardOf, followUpKey } from './table.ts';
 
 export interface FollowUpItem extends FollowUp {
@@ -32,17 +31,32 @@ const dueKeys = (k: FollowUpKey, at: string) => ({
   dueSk: at,
 });
 
-/** Creates each follow-up unless its (order, flow, step) already exists: repeats are no-ops. */
-export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Promise<void> => {
+/**
+ * Creates each follow-up unless its (order, flow, step) already exists: repeats are no-ops. A
+ * scheduled one enters the due index at its time; one created queued (an at-once notice the
+ * caller hands to SQS itself) at `leaseUntil`, as if the dispatcher had leased it: if the queue
+ * message never comes, the dispatcher sends it when the lease ends.
+ */
+export const createFollowUps = async (
+  t: TableRef,
+  followUps: NewFollowUp[],
+  leaseUntil?: Date,
+): Promise<void> => {
   await Promise.all(
     followUps.map((f) => {
+      const due =
+        f.status === 'scheduled'
+          ? dueKeys(f, f.dueAt)
+          : f.status === 'queued'
+            ? dueKeys(f, (leaseUntil ?? new Date(f.dueAt)).toISOString())
+            : {};
       const item: FollowUpItem = {
         ...keyOf(f),
         type: 'followup',
         ...f,
         updatedAt: f.createdAt,
         attempts: 0,
-        ...(f.status === 'scheduled' ? dueKeys(f, f.dueAt) : {}),
+        ...due,
       };
       return ignoreConditionFailed(
         t.doc.send(
@@ -52,7 +66,7 @@ export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Pr
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
-      ).then((created) => created && countCreated(t, f));
+      );
     }),
   );
 };
@@ -89,7 +103,7 @@ export const cancelFollowUps = async (
             },
           }),
         ),
-      ).then((cancelled) => cancelled && countCancelled(t, shopId, c, now)),
+      ),
     ),
   );
 };
@@ -341,5 +355,4 @@ export const recordOutcome = async (
       ExpressionAttributeValues: values,
     }),
   );
-  await countOutcome(t, key, outcome, now);
 };

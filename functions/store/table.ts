@@ -18,6 +18,7 @@
  * Index `due` (sparse, keys only): pending follow-ups, pk DUE#<shard>, sk <dueAt ISO>. Writes are
  * spread over DUE_SHARDS partitions; the dispatcher queries each shard for sk <= now, so finding
  * due work never scans, however many follow-ups wait.
+ * The table's stream (new and old images) feeds the flow report's counters.
  * Index `unpaid` (sparse, keys only): orders still awaiting payment, pk UNPAID#<shopId>,
  * sk <placedAt ISO>#<orderId>; the daily sweep reads it oldest first.
  */
@@ -116,6 +117,8 @@ export const tableDefinition = (tableName: string) => ({
     { AttributeName: 'pk', KeyType: 'HASH' as const },
     { AttributeName: 'sk', KeyType: 'RANGE' as const },
   ],
+  // The flow report's counters are kept from the stream (handlers/flow-stats.ts), off the send path.
+  StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const },
   GlobalSecondaryIndexes: [
     {
       IndexName: DUE_INDEX,

@@ -2,6 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
 import {
+  type FollowUp,
+  type FollowUpKey,
+  followUpId,
+  type NewFollowUp,
+} from '../domain/follow-ups/follow-up.ts';
+import {
   type CustomerHistory,
   orderStamp,
   purchaseStamp,
@@ -9,6 +15,7 @@ import {
 import type { OrderEvent } from '../domain/order/order-event.ts';
 import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/order/order-state.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
+import type { SendQueue } from '../queue/send-queue.ts';
 import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { countPaymentRecovery } from '../store/flow-stats-store.ts';
@@ -18,6 +25,10 @@ import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../stor
 export interface IngestDeps {
   table: TableRef;
   clock: Clock;
+  /** At-once notices go straight to the send queue, not through the dispatcher. */
+  queue: SendQueue;
+  /** Their lease in the due index: when the dispatcher sends one whose queue message never came. */
+  leaseMs: number;
 }
 
 export type IngestResult = 'accepted' | 'duplicate';
@@ -64,10 +75,34 @@ const updateCustomer = async (
   };
 };
 
+/** A follow-up due now is created queued, and intake hands it to SQS itself. */
+const atOnce = (f: NewFollowUp, now: Date): NewFollowUp =>
+  f.status === 'scheduled' && Date.parse(f.dueAt) <= now.getTime() ? { ...f, status: 'queued' } : f;
+
+const keyOf = ({ shopId, orderId, flow, step }: FollowUpKey): FollowUpKey => ({
+  shopId,
+  orderId,
+  flow,
+  step,
+});
+
+const handOver = async (deps: IngestDeps, keys: FollowUpKey[]): Promise<void> => {
+  if (keys.length === 0) return;
+  const rejected = await deps.queue.enqueue(keys.map(keyOf));
+  if (rejected.length > 0) {
+    throw new Error(
+      `the send queue refused ${rejected.map(followUpId).join(', ')}; the dispatcher sends them when their lease ends`,
+    );
+  }
+};
+
 /**
  * Applies one order event: follow-ups are written first and the order last, under optimistic
  * locking. A crash in between leaves the event unrecorded, so its redelivery runs again, and
  * every follow-up write is idempotent; a concurrent writer makes us re-read and re-plan.
+ * At-once notices skip the dispatcher: created queued with a lease in the due index, they are
+ * handed to SQS once the order is saved, so a sender never sees the order from before the event.
+ * Should the hand-over fail or the process die first, the lease brings them back.
  */
 export const ingestOrderEvent = async (
   deps: IngestDeps,
@@ -84,12 +119,29 @@ export const ingestOrderEvent = async (
     const next = applyEvent(current, event, now, webhookId);
     const customer = await updateCustomer(deps, shop.id, next);
     const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
-    await createFollowUps(deps.table, plan.create);
+    const create = plan.create.map((f) => atOnce(f, now));
+    await createFollowUps(deps.table, create, new Date(now.getTime() + deps.leaseMs));
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
     await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
     try {
       await saveOrder(deps.table, next);
       await countPaymentRecovery(deps.table, current, next, followUps);
+      // Besides its own, an event hands over what an attempt that never saved the order created.
+      const savedAt = current.events.reduce(
+        (max, e) => (e.receivedAt > max ? e.receivedAt : max),
+        '',
+      );
+      const cancelled = new Set(plan.cancel.map((c) => `${c.flow}#${c.step}`));
+      await handOver(deps, [
+        ...create.filter((f) => f.status === 'queued'),
+        ...followUps.filter(
+          (f) =>
+            f.status === 'queued' &&
+            f.attempts === 0 &&
+            f.createdAt > savedAt &&
+            !cancelled.has(`${f.flow}#${f.step}`),
+        ),
+      ]);
       return 'accepted';
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;

@@ -2,6 +2,7 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -37,6 +38,7 @@ export class FollowUpData extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.config.deletionProtection,
       timeToLiveAttribute: 'expiresAt',
+      stream: StreamViewType[definition.StreamSpecification.StreamViewType],
       removalPolicy: props.config.removalPolicy,
     });
     for (const index of definition.GlobalSecondaryIndexes) {

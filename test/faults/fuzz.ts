@@ -249,6 +249,8 @@ export const fuzz = async (stack: LocalStack, perKind: number, seed = 99): Promi
     body: genuine,
   });
 
+  // The genuine event's counters are written from the stream: let them land before counting.
+  await stack.drainStreams();
   const itemsBefore = await countItems(stack);
   const heapBeforeMb = heapMb(collect);
   const report: FuzzReport = {
@@ -306,6 +308,7 @@ export const fuzz = async (stack: LocalStack, perKind: number, seed = 99): Promi
       }
     }
   }
+  await stack.drainStreams();
   report.itemsAfter = await countItems(stack);
   report.heapAfterMb = heapMb(collect);
   report.alive = (await fetch(`${stack.url}/health`)).status === 200;

@@ -114,7 +114,7 @@ describe('functions', () => {
     const functions = Object.values(dev.template.findResources('AWS::Lambda::Function')) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const f of functions) {
       expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
         22,
@@ -184,7 +184,7 @@ describe('least privilege', () => {
     expect(actionsOf(admin)).toEqual(expect.arrayContaining(['dynamodb:Query']));
   });
 
-  it("uses Resource '*' only for X-Ray, which has no resource-level permissions", () => {
+  it("uses Resource '*' only for X-Ray and the stream listing, which have no resource-level permissions", () => {
     const all = Object.values(dev.template.findResources('AWS::IAM::Policy')).flatMap(
       (p) =>
         (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
@@ -194,7 +194,75 @@ describe('least privilege', () => {
       (s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')),
     );
     expect(star.length).toBeGreaterThan(0);
-    expect(actionsOf(star).every((a) => a.startsWith('xray:'))).toBe(true);
+    expect(
+      actionsOf(star).filter((a) => !a.startsWith('xray:') && a !== 'dynamodb:ListStreams'),
+    ).toEqual([]);
+  });
+});
+
+describe('flow counters from the table stream', () => {
+  const flowStats = roleStatements(dev.template, 'FlowStatsFunctionServiceRoleDefaultPolicy');
+  const queueId = () =>
+    Object.keys(dev.template.findResources('AWS::SQS::Queue')).find((id) =>
+      id.startsWith('FlowStatsFailures'),
+    );
+
+  it('streams new and old images of the table', () => {
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('batches a minute of follow-up changes, retries a batch whole, and parks a failed one in an encrypted queue', () => {
+    expect(queueId()).toBeDefined();
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 60,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
+      },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { Keys: { sk: { S: [{ prefix: 'FOLLOWUP#' }] } } },
+            }),
+          },
+        ],
+      },
+    });
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
+    });
+  });
+
+  it('writes only counter items and per-order report marks, and sends nothing', () => {
+    expect(flowStats.length).toBeGreaterThan(0);
+    const writes = flowStats.filter((s) =>
+      actionsOf([s]).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)),
+    );
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#FLOWSTATS', 'SHOP#*#ORDER#*'],
+          },
+        },
+      }),
+    ]);
+    expect(
+      actionsOf(flowStats).filter((a) => /^(ses|sms-voice|sns|sqs:Send|secretsmanager):/.test(a)),
+    ).toEqual([]);
   });
 });
 
@@ -324,7 +392,7 @@ describe('monitoring', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
       .map((a) => a.Properties.MetricName)
@@ -332,6 +400,7 @@ describe('monitoring', () => {
       .sort();
     expect(names).toEqual([
       'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'DispatcherLagMs',
