@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
 import {
-  type FollowUp,
   type FollowUpKey,
   followUpId,
   type NewFollowUp,
