@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
-import {
-  type FollowUpKey,
-  followUpId,
-  type NewFollowUp,
-} from '../domain/follow-ups/follow-up.ts';
+import { type FollowUpKey, followUpId, type NewFollowUp } from '../domain/follow-ups/follow-up.ts';
 import {
   type CustomerHistory,
   orderStamp,
