@@ -59,6 +59,8 @@ export const measureLifecycle = async (
     tickMs: 3_600_000,
     // Counters are batched as the deployed event source batches them (a minute, 1,000 records).
     flowStatsWindowMs: FLOW_STATS_BATCH.windowSeconds * 1000,
+    // Shops are reused for a minute, as every Lambda container does (SHOP_CACHE_MS).
+    shopCacheMs: 60_000,
     logLevel: 'ERROR',
     instrument: (doc) => {
       meter.capacity = meterCapacity(doc);

@@ -103,6 +103,11 @@ export interface LocalStackOptions {
    * and clock move also drains the stream, so a report read right after sees every change.
    */
   flowStatsWindowMs?: number;
+  /**
+   * How long a shop read is reused, as each Lambda container does (SHOP_CACHE_MS, 60 s). Locally
+   * 0 by default, so a shop's new settings apply to the very next request.
+   */
+  shopCacheMs?: number;
   wrapHandler?: <E, R>(
     name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender' | 'flow-stats',
     handler: (event: E, context: Context) => Promise<R>,
@@ -211,7 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount },
     );
 
-    const shops = createShopDirectory(table, 0);
+    const shops = createShopDirectory(table, options.shopCacheMs ?? 0);
     const outbox = createOutbox(dataDir ? join(dataDir, 'outbox.jsonl') : undefined, clock);
     const templatesDir = options.templatesDir ?? defaultTemplatesDir();
     const renderer = createRenderer(loadTemplates(templatesDir));
