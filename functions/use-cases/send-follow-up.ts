@@ -140,9 +140,10 @@ export const sendFollowUp = async (
   }
   const shop = shopRecord.shop;
   const customerId = order.data.customer?.id;
-  const customer = customerId
-    ? await getCustomerHistory(deps.table, shop.id, customerId)
-    : undefined;
+  const customer =
+    customerId && flow.readsCustomerHistory
+      ? await getCustomerHistory(deps.table, shop.id, customerId)
+      : undefined;
   const subject = contactSubjectOf(order.data.customer);
   const id = messageIdOf(key);
   const keepSince = contactLogKeepSince(shop, now);

@@ -25,6 +25,11 @@ export interface Flow {
    * customer must still be told (a parcel already on its way) does.
    */
   readonly keepWhenClosed?: boolean;
+  /**
+   * Whether its re-check looks at the customer's order history (returning customer, last paid
+   * order, past purchases). A sender reads the history only for these flows.
+   */
+  readonly readsCustomerHistory?: boolean;
   /** Share of customers held out of this flow (recorded as skipped "holdout"). */
   holdoutPercent?(shop: Shop): number;
   /**

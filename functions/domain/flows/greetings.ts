@@ -92,6 +92,7 @@ export const planGreeting = (
 
 /** Holiday greetings: planned by the daily job (use-cases/run-greetings.ts), not by order events. */
 export const greetingsFlow: Flow = {
+  readsCustomerHistory: true,
   name: GREETINGS,
   holdoutPercent: (shop) => shop.settings.flows.greetings.holdoutPercent,
   plan: (): Plan => ({ create: [], cancel: [] }),

@@ -142,6 +142,7 @@ const recheck = (input: FlowInput, followUp: FollowUp): FireDecision => {
 };
 
 export const paymentReminderFlow: Flow = {
+  readsCustomerHistory: true,
   name: PAYMENT_REMINDER,
   holdoutPercent: (shop) => shop.settings.paymentReminder.holdoutPercent,
   plan,

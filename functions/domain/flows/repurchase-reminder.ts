@@ -8,6 +8,7 @@ export const REPURCHASE_REMINDER = 'repurchase-reminder';
 
 /** 复购: a consumable runs out `repurchaseDays` after delivery; remind a few days before. */
 export const repurchaseReminderFlow: Flow = {
+  readsCustomerHistory: true,
   name: REPURCHASE_REMINDER,
   holdoutPercent: (shop) => shop.settings.flows.repurchaseReminder.holdoutPercent,
   plan(input): Plan {

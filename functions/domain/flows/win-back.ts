@@ -12,6 +12,7 @@ export const WIN_BACK = 'win-back';
  * no win-back reached them in the last 180 days (their contact log says).
  */
 export const winBackFlow: Flow = {
+  readsCustomerHistory: true,
   name: WIN_BACK,
   holdoutPercent: (shop) => shop.settings.flows.winBack.holdoutPercent,
   plan(input): Plan {
