@@ -20,7 +20,7 @@ export const measureBundles = (): { figures: BundleFigures[]; note: string } => 
   const figures = out
     .split('\n')
     .map((line) => line.split('│').map((c) => c.trim()))
-    .filter((cells) => cells.length >= 6 && /^'\w+'$/.test(cells[2] ?? ''))
+    .filter((cells) => cells.length >= 6 && /^'[\w-]+'$/.test(cells[2] ?? ''))
     .map((cells) => ({
       function: (cells[2] ?? '').replaceAll("'", ''),
       sizeKb: Number(cells[3]),

@@ -4,6 +4,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -34,6 +35,8 @@ export interface StreamPoller {
 interface ShardState {
   iterator?: string;
   closed: boolean;
+  /** After a failure, the size of the batch handed over again: the same records, as on Lambda. */
+  retrySize?: number;
 }
 
 /**
@@ -95,25 +98,36 @@ export const createStreamPoller = (o: StreamPollerOptions): StreamPoller => {
         state.closed = true;
         continue;
       }
-      const out = await streams.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: o.batchSize }),
-      );
-      const records = (out.Records ?? []) as unknown as DynamoDBRecord[];
+      // As Lambda's event source does: gather up to a batch before calling the handler once.
+      const size = state.retrySize ?? o.batchSize;
+      const records: DynamoDBRecord[] = [];
+      let iterator: string | undefined = state.iterator;
+      while (iterator && records.length < size) {
+        const out: GetRecordsCommandOutput = await streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: size - records.length }),
+        );
+        const page = (out.Records ?? []) as unknown as DynamoDBRecord[];
+        records.push(...page);
+        iterator = out.NextShardIterator;
+        if (page.length === 0) break;
+      }
       if (records.length > 0) {
         try {
           await o.handler({ Records: records });
         } catch (err) {
           // Not checkpointed: the next pass reads the same records from the last checkpoint.
           state.iterator = undefined;
+          state.retrySize = records.length;
           throw err;
         }
+        state.retrySize = undefined;
         const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
         if (last) checkpoints[shardId] = last;
         if (o.checkpointFile) writeFileSync(o.checkpointFile, JSON.stringify(checkpoints));
         handled += records.length;
       }
-      state.iterator = out.NextShardIterator;
-      if (!out.NextShardIterator) state.closed = true;
+      state.iterator = iterator;
+      if (!iterator) state.closed = true;
     }
     return handled;
   };
