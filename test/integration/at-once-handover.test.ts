@@ -22,7 +22,13 @@ const LEASE_MS = 15 * 60_000;
 const shop = demoShop({ settings: { ...demoShop().settings, links: DEMO_SHOP_LINKS } });
 const recording = (): SendQueue & { keys: FollowUpKey[] } => {
   const keys: FollowUpKey[] = [];
-  return { keys, enqueue: async (k) => (keys.push(...k), []) };
+  return {
+    keys,
+    enqueue: async (k) => {
+      keys.push(...k);
+      return [];
+    },
+  };
 };
 const refusing: SendQueue = { enqueue: async (keys) => keys };
 const paid = (orderId: string) =>
