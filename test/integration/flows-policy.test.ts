@@ -186,13 +186,19 @@ describe('time zones across a DST change', () => {
     expect(localHour(tips?.sentAt, 'America/New_York')).toBe('09:00');
   });
   it('America/New_York: a shipping SMS at 23:30 EDT before fall-back goes at 08:00 EST', async () => {
-    const at = new Date('2027-11-07T03:30:00Z'); // 23:30 EDT on 6 November
-    const who = customer('CQ9', { timeZone: 'America/New_York', locale: 'en' });
-    await emit(stack, 'order.paid', 'Q9', hoursAfter(at, -30), { customer: who });
-    await emit(stack, 'order.shipped', 'Q9', at);
-    await stack.advanceTo(hoursAfter(at, 12));
-    const [notice] = sent(stack, 'Q9', 'shipping-notice');
-    expect(notice?.sentAt).toBe('2027-11-07T13:00:00.000Z');
-    expect(localHour(notice?.sentAt, 'America/New_York')).toBe('08:00');
+    // Its own stack, started two days before: the shared one would step through eight months.
+    const fall = await startTestStack({ clockStart: '2027-11-05T00:00:00Z' });
+    try {
+      const at = new Date('2027-11-07T03:30:00Z'); // 23:30 EDT on 6 November
+      const who = customer('CQ9', { timeZone: 'America/New_York', locale: 'en' });
+      await emit(fall, 'order.paid', 'Q9', hoursAfter(at, -30), { customer: who });
+      await emit(fall, 'order.shipped', 'Q9', at);
+      await fall.advanceTo(hoursAfter(at, 12));
+      const [notice] = sent(fall, 'Q9', 'shipping-notice');
+      expect(notice?.sentAt).toBe('2027-11-07T13:00:00.000Z');
+      expect(localHour(notice?.sentAt, 'America/New_York')).toBe('08:00');
+    } finally {
+      await fall.stop();
+    }
   });
 });
