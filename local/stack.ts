@@ -97,7 +97,6 @@ export interface LocalStackOptions {
   instrumentSqs?: (sqs: SQSClient) => void;
   /** Replaces the sender's ways out, e.g. to inject provider faults around the outbox. */
   transports?: (defaults: Transports) => Transports;
-  /** Wraps each Lambda handler, e.g. to count and time invocations as Lambda bills them. */
   /**
    * The flow counters' batching window, as on the Lambda event source. Left unset, every tick
    * and clock move also drains the stream, so a report read right after sees every change.
@@ -108,6 +107,7 @@ export interface LocalStackOptions {
    * 0 by default, so a shop's new settings apply to the very next request.
    */
   shopCacheMs?: number;
+  /** Wraps each Lambda handler, e.g. to count and time invocations as Lambda bills them. */
   wrapHandler?: <E, R>(
     name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender' | 'flow-stats',
     handler: (event: E, context: Context) => Promise<R>,
