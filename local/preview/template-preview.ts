@@ -64,7 +64,7 @@ ${t.renderings
   .join('\n')}
 </article>`;
 
-const page = (result: CheckResult, dir: string) => {
+const page = (result: CheckResult, dir: string, version: number) => {
   const orphan = result.findings.filter((f) => !result.templates.some((t) => t.path === f.file));
   const groups = Object.entries(result.fallback)
     .map(([key, locales]) => `<li><code>${esc(key)}</code>: ${locales.map(esc).join(', ')}</li>`)
@@ -84,7 +84,7 @@ pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem;border-radius:4px;max-
 ${orphan.length ? `<h2>Files that do not load</h2>${findingList(orphan)}` : ''}
 <details><summary>Locale fallback (customer locale → shop default → en)</summary><ul>${groups}</ul></details>
 <main>${result.templates.map(card).join('\n')}</main>
-<script>new EventSource('/templates/events').onmessage=()=>location.reload();</script>
+<script>new EventSource('/templates/events').onmessage=(e)=>{if(e.data!=='${version}')location.reload();};</script>
 </body></html>`;
 };
 
@@ -96,11 +96,15 @@ export const createTemplatePreview = (dir: string): TemplatePreview => {
   const clients = new Set<ServerResponse>();
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
+  // Each change has a number, and a page knows the one it shows: a change made while a page
+  // was reloading (its event stream closed) is still seen when the new page connects.
+  let version = 0;
   try {
     watcher = watch(dir, { recursive: true }, () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        for (const c of clients) c.write('data: changed\n\n');
+        version++;
+        for (const c of clients) c.write(`data: ${version}\n\n`);
       }, 100);
     });
   } catch {
@@ -115,7 +119,7 @@ export const createTemplatePreview = (dir: string): TemplatePreview => {
           readShopWords(join(dir, 'shop-words.yaml')),
         );
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(page(result, dir));
+        res.end(page(result, dir, version));
         return true;
       }
       if (url.pathname === '/templates/events') {
@@ -124,7 +128,7 @@ export const createTemplatePreview = (dir: string): TemplatePreview => {
           'cache-control': 'no-cache',
           connection: 'keep-alive',
         });
-        res.write(': connected\n\n');
+        res.write(`data: ${version}\n\n`);
         clients.add(res);
         req.on('close', () => clients.delete(res));
         return true;

@@ -44,6 +44,22 @@ describe('live template preview at /templates', () => {
     expect(html).toContain('payment-reminder/first/sms.zh-CN.hbs');
   });
 
+  it('a page that missed a change while it was reloading is told on reconnect', async () => {
+    const shown = (await (await fetch(`${stack.url}/templates`)).text()).match(
+      /e\.data!=='(\d+)'/,
+    )?.[1];
+    expect(shown).toBeDefined();
+    const file = join(dir, 'payment-reminder/first/sms.en.hbs');
+    writeFileSync(file, `${readFileSync(file, 'utf8')} `);
+    await new Promise((r) => setTimeout(r, 500));
+    const events = await fetch(`${stack.url}/templates/events`);
+    const reader = events.body?.getReader();
+    const first = new TextDecoder().decode((await reader?.read())?.value);
+    await reader?.cancel();
+    expect(first).toMatch(/^data: \d+/);
+    expect(first).not.toBe(`data: ${shown}\n\n`);
+  });
+
   it.skipIf(!chromium)('renders SMS and email, updates on edit (skips: no chromium)', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.url}/templates`);
