@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerHistory } from '../domain/order/customer-history.ts';
-import { ignoreConditionFailed, type TableRef } from './dynamo.ts';
+import { ignoreConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { buyerKey, buyersPk, customerKey } from './table.ts';
 
 export const getCustomerHistory = async (
@@ -108,30 +108,21 @@ export const listBuyersSince = async (
     cursor.setUTCMonth(cursor.getUTCMonth() + 1);
   }
   for (const month of months) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await t.doc.send(
-        new QueryCommand({
-          TableName: t.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': buyersPk(shopId, month) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const b = item as Buyer;
-        if (new Date(b.placedAt) <= since) continue;
-        const known = latest.get(b.customerId);
-        if (!known || known.placedAt < b.placedAt) {
-          latest.set(b.customerId, {
-            customerId: b.customerId,
-            orderId: b.orderId,
-            placedAt: b.placedAt,
-          });
-        }
+    for await (const item of queryItems(t, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': buyersPk(shopId, month) },
+    })) {
+      const b = item as Buyer;
+      if (new Date(b.placedAt) <= since) continue;
+      const known = latest.get(b.customerId);
+      if (!known || known.placedAt < b.placedAt) {
+        latest.set(b.customerId, {
+          customerId: b.customerId,
+          orderId: b.orderId,
+          placedAt: b.placedAt,
+        });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return [...latest.values()];
 };

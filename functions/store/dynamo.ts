@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 
 /** What every store needs: the document client and the table it works on. */
 export interface TableRef {
@@ -20,3 +25,13 @@ export const ignoreConditionFailed = async <T>(write: Promise<T>): Promise<T | u
     throw err;
   }
 };
+
+/** Every item a Query matches, page after page (the SDK's paginator follows LastEvaluatedKey). */
+export async function* queryItems(
+  t: TableRef,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): AsyncGenerator<NonNullable<QueryCommandOutput['Items']>[number]> {
+  for await (const page of paginateQuery({ client: t.doc }, { TableName: t.tableName, ...input })) {
+    yield* page.Items ?? [];
+  }
+}

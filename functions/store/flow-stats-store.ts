@@ -1,4 +1,4 @@
-import { NumberValue, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
 import {
   type CounterChanges,
@@ -7,7 +7,7 @@ import {
   PAYMENT_REMINDER,
 } from '../domain/operations/flow-counters.ts';
 import { isPaid, type OrderState } from '../domain/order/order-state.ts';
-import { isConditionFailed, type TableRef } from './dynamo.ts';
+import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { flowStatsPk, flowStatsSk, reportMarkKey } from './table.ts';
 
 /**
@@ -169,29 +169,20 @@ export const readFlowStats = async (
   toDay: string,
 ): Promise<FlowStatsItem[]> => {
   const out: FlowStatsItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': flowStatsPk(shopId),
-          ':from': `${fromDay}#`,
-          ':to': `${toDay}#\uffff`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, flow, step, day, ...rest } = item;
-      const counters: Record<string, number> = {};
-      for (const [name, value] of Object.entries(rest)) {
-        if (typeof value === 'number') counters[name] = value;
-      }
-      out.push({ day: String(day), flow: String(flow), step: String(step), counters });
+  for await (const item of queryItems(t, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': flowStatsPk(shopId),
+      ':from': `${fromDay}#`,
+      ':to': `${toDay}#\uffff`,
+    },
+  })) {
+    const { pk: _pk, sk: _sk, flow, step, day, ...rest } = item;
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(rest)) {
+      if (typeof value === 'number') counters[name] = value;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    out.push({ day: String(day), flow: String(flow), step: String(step), counters });
+  }
   return out;
 };

@@ -1,8 +1,8 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
 import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/order-state.ts';
-import { isConditionFailed, type TableRef } from './dynamo.ts';
+import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
 import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
 
@@ -80,24 +80,15 @@ export const readOrderPartition = async (
 ): Promise<OrderPartition> => {
   let order: OrderState | undefined;
   const followUps: FollowUp[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': orderPk(shopId, orderId) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.sk === 'ORDER') order = toState(item);
-      else if (String(item.sk).startsWith(FOLLOW_UP_SK_PREFIX))
-        followUps.push(fromFollowUpItem(item as FollowUpItem));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of queryItems(t, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': orderPk(shopId, orderId) },
+    ConsistentRead: true,
+  })) {
+    if (item.sk === 'ORDER') order = toState(item);
+    else if (String(item.sk).startsWith(FOLLOW_UP_SK_PREFIX))
+      followUps.push(fromFollowUpItem(item as FollowUpItem));
+  }
   return { order, followUps };
 };
 

@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
-import type { TableRef } from './dynamo.ts';
+import { queryItems, type TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
 
 /** Where staff alerts and call tasks go: the shop's own HTTPS endpoint, signed like our intake. */
@@ -47,18 +47,11 @@ export const putShop = async (t: TableRef, record: ShopRecord): Promise<void> =>
 
 export const listShops = async (t: TableRef): Promise<ShopRecord[]> => {
   const out: ShopRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shop)',
-        ExpressionAttributeValues: { ':pk': 'SHOPS', ':shop': 'SHOP#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push(fromItem(item as ShopItem));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of queryItems(t, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shop)',
+    ExpressionAttributeValues: { ':pk': 'SHOPS', ':shop': 'SHOP#' },
+  })) {
+    out.push(fromItem(item as ShopItem));
+  }
   return out;
 };
