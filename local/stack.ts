@@ -52,6 +52,7 @@ import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
+import { serial } from './serial.ts';
 import { createStreamPoller } from './stream-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
 
@@ -167,16 +168,6 @@ const readBody = (req: IncomingMessage, limit: number): Promise<string | undefin
     req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-
-/** A simple lock so ticks, clock moves and drains never overlap. */
-const serial = () => {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-};
 
 /**
  * The whole system on one machine: DynamoDB Local, an in-process SQS, the same handlers Lambda
@@ -299,6 +290,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (!clock.manual || !drainOnTick) streamPoller.start();
     stoppers.push(() => streamPoller.stop());
 
+    // Ticks, clock moves and drains never overlap.
     const exclusive = serial();
     let sweptThrough = clock.now();
     const runDueNow = async () => {
@@ -317,6 +309,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const drainCounters = async () => {
       if (drainOnTick) await streamPoller.drain();
     };
+    const tick = () =>
+      exclusive(async () => {
+        await runDueNow();
+        await drainCounters();
+      });
     const nextSweepAfter = async (after: Date): Promise<Date | undefined> => {
       const horizon = new Date(after.getTime() + 2 * 86_400_000);
       const instants = (await shops.list()).flatMap((r) => [
@@ -350,10 +347,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const tickMs = options.tickMs ?? 2_000;
     const ticker = setInterval(() => {
-      exclusive(async () => {
-        await runDueNow();
-        await drainCounters();
-      }).catch((err) => logger.error('tick', { error: err as Error }));
+      tick().catch((err) => logger.error('tick', { error: err as Error }));
     }, tickMs);
     stoppers.push(async () => clearInterval(ticker));
 
@@ -478,11 +472,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
       unsubscribeLinks: createUnsubscribeLinks(`http://${host}:${port}`, unsubscribeKeys),
       advanceTo,
-      runDue: () =>
-        exclusive(async () => {
-          await runDueNow();
-          await drainCounters();
-        }),
+      runDue: tick,
       drainStreams: () => streamPoller.drain(),
       putShop: (record) => putShop(table, record),
       stop,

@@ -11,6 +11,7 @@ import {
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clientBase } from '../functions/config/clients.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
+import { serial } from './serial.ts';
 
 export interface StreamPollerOptions {
   /** DynamoDB Local's endpoint, and the table whose stream is read. */
@@ -132,12 +133,7 @@ export const createStreamPoller = (o: StreamPollerOptions): StreamPoller => {
     return handled;
   };
 
-  let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const exclusive = serial();
   const drain = () =>
     exclusive(async () => {
       for (let pass = 0; pass < 1_000; pass++) {
@@ -156,7 +152,7 @@ export const createStreamPoller = (o: StreamPollerOptions): StreamPoller => {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await tail;
+      await exclusive(async () => undefined);
       streams.destroy();
     },
   };
