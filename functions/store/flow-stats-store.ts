@@ -3,6 +3,7 @@ import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
 import {
   type CounterChanges,
   type CounterIncrement,
+  dayOf,
   isHoldout,
   PAYMENT_REMINDER,
 } from '../domain/operations/flow-counters.ts';
@@ -17,8 +18,6 @@ import { flowStatsPk, flowStatsSk, reportMarkKey } from './table.ts';
  */
 export const PAYMENT_STATS_STEP = '@orders';
 const DAY_MS = 86_400_000;
-
-const dayOf = (at: Date | string) => new Date(at).toISOString().slice(0, 10);
 
 const add = async (
   t: TableRef,

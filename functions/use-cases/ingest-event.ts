@@ -74,16 +74,9 @@ const updateCustomer = async (
 const atOnce = (f: NewFollowUp, now: Date): NewFollowUp =>
   f.status === 'scheduled' && Date.parse(f.dueAt) <= now.getTime() ? { ...f, status: 'queued' } : f;
 
-const keyOf = ({ shopId, orderId, flow, step }: FollowUpKey): FollowUpKey => ({
-  shopId,
-  orderId,
-  flow,
-  step,
-});
-
 const handOver = async (deps: IngestDeps, keys: FollowUpKey[]): Promise<void> => {
   if (keys.length === 0) return;
-  const rejected = await deps.queue.enqueue(keys.map(keyOf));
+  const rejected = await deps.queue.enqueue(keys);
   if (rejected.length > 0) {
     throw new Error(
       `the send queue refused ${rejected.map(followUpId).join(', ')}; the dispatcher sends them when their lease ends`,

@@ -24,8 +24,9 @@ const recording = (): SendQueue & { keys: FollowUpKey[] } => {
   const keys: FollowUpKey[] = [];
   return {
     keys,
+    // Like the real queue, which puts only the key on the message.
     enqueue: async (k) => {
-      keys.push(...k);
+      keys.push(...k.map(({ shopId, orderId, flow, step }) => ({ shopId, orderId, flow, step })));
       return [];
     },
   };

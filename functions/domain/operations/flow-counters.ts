@@ -39,7 +39,8 @@ export const PAYMENT_REMINDER = 'payment-reminder';
 export const isHoldout = (reason: string | undefined): boolean =>
   reason?.toLowerCase().startsWith('holdout') ?? false;
 
-const dayOf = (at: string) => new Date(at).toISOString().slice(0, 10);
+/** The UTC calendar day of an instant: the report's day. */
+export const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
 
 const OUTCOMES = new Set(['sent', 'skipped', 'failed', 'cancelled']);
 
