@@ -20,6 +20,11 @@ export interface FollowUpFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * Actions besides X-Ray this function is granted on Resource '*' because AWS offers no
+   * resource-level permission for them (e.g. `dynamodb:ListStreams` of a stream event source).
+   */
+  unscopedActions?: string[];
 }
 
 const BUNDLE_SCRIPT = 'scripts/bundle-function.ts';
@@ -89,10 +94,13 @@ export class FollowUpFunction extends Construct {
     });
     const policy = this.fn.role?.node.tryFindChild('DefaultPolicy');
     if (policy) {
+      const actions = [
+        'X-Ray PutTraceSegments/PutTelemetryRecords',
+        ...(props.unscopedActions ?? []),
+      ];
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+        reason: `${actions.join(' and ')} do not support resource-level permissions.`,
       });
     }
   }
