@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactLog, ContactLogEntry } from '../domain/policy/contact-log.ts';
 import { entriesSince } from '../domain/policy/contact-log.ts';
 import { isConditionFailed, type TableRef } from './dynamo.ts';
+import { pack, unpack } from './packed.ts';
 import { contactLogKey } from './table.ts';
 
 /** Another sender wrote this customer's log since it was read; re-read and decide again. */
@@ -12,20 +13,29 @@ export class ContactLogChanged extends Error {
   }
 }
 
+/**
+ * The log and its version. An eventually consistent read costs half: a sender takes one first,
+ * since its reservation is a conditional write on the version and a stale read only fails it.
+ */
 export const readContactLog = async (
   t: TableRef,
   shopId: string,
   subject: string,
+  { consistent = true }: { consistent?: boolean } = {},
 ): Promise<ContactLog> => {
   const out = await t.doc.send(
     new GetCommand({
       TableName: t.tableName,
       Key: contactLogKey(shopId, subject),
-      ConsistentRead: true,
+      ConsistentRead: consistent,
     }),
   );
-  const item = out.Item as { entries?: ContactLogEntry[]; version?: number } | undefined;
-  return { entries: item?.entries ?? [], version: item?.version ?? 0 };
+  const item = out.Item as
+    | { body?: Uint8Array; entries?: ContactLogEntry[]; version?: number }
+    | undefined;
+  // Entries travel packed (see packed.ts); logs written before that carry them plainly.
+  const entries = item?.body ? unpack<ContactLogEntry[]>(item.body) : (item?.entries ?? []);
+  return { entries, version: item?.version ?? 0 };
 };
 
 /**
@@ -47,7 +57,7 @@ export const writeContactLog = async (
         Item: {
           ...contactLogKey(shopId, subject),
           type: 'contact-log',
-          entries: entriesSince(entries, keepSince),
+          body: pack(entriesSince(entries, keepSince)),
           version: expectedVersion + 1,
         },
         ConditionExpression:

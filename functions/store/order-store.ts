@@ -1,9 +1,9 @@
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
 import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/order-state.ts';
 import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
+import { pack, unpack } from './packed.ts';
 import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
 
 type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events'>;
@@ -26,25 +26,16 @@ export interface OrderItem {
   unpaidSk?: string;
 }
 
-const packBody = (state: OrderState): Uint8Array => {
-  const body: OrderBody = {
+const packBody = (state: OrderState): Uint8Array =>
+  pack({
     data: state.data,
     dataAsOf: state.dataAsOf,
     milestones: state.milestones,
     events: state.events,
-  };
-  return brotliCompressSync(JSON.stringify(body), {
-    params: {
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_QUALITY]: 6,
-    },
-  });
-};
+  } satisfies OrderBody);
 
 const unpackBody = (item: Record<string, unknown>): OrderBody =>
-  item.body instanceof Uint8Array
-    ? (JSON.parse(brotliDecompressSync(item.body).toString('utf8')) as OrderBody)
-    : (item as unknown as OrderBody);
+  item.body instanceof Uint8Array ? unpack<OrderBody>(item.body) : (item as unknown as OrderBody);
 
 export interface OrderPartition {
   order: OrderState | undefined;
@@ -72,18 +63,23 @@ const toState = (item: Record<string, unknown>): OrderState => {
   };
 };
 
-/** The order and all its follow-ups in one strongly consistent Query (they share a partition). */
+/**
+ * The order and all its follow-ups in one Query (they share a partition), strongly consistent
+ * unless the caller can do with half the read cost: intake can, as it saves the order under
+ * optimistic locking, so a stale read only sends it round again (with a consistent read).
+ */
 export const readOrderPartition = async (
   t: TableRef,
   shopId: string,
   orderId: string,
+  { consistent = true }: { consistent?: boolean } = {},
 ): Promise<OrderPartition> => {
   let order: OrderState | undefined;
   const followUps: FollowUp[] = [];
   for await (const item of queryItems(t, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': orderPk(shopId, orderId) },
-    ConsistentRead: true,
+    ConsistentRead: consistent,
   })) {
     if (item.sk === 'ORDER') order = toState(item);
     else if (String(item.sk).startsWith(FOLLOW_UP_SK_PREFIX))

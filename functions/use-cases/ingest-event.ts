@@ -8,7 +8,15 @@ import {
   purchaseStamp,
 } from '../domain/order/customer-history.ts';
 import type { OrderEvent } from '../domain/order/order-event.ts';
-import { applyEvent, emptyOrder, hasEvent, isPaid, placedAt } from '../domain/order/order-state.ts';
+import {
+  applyEvent,
+  emptyOrder,
+  hasEvent,
+  isClosed,
+  isPaid,
+  type OrderState,
+  placedAt,
+} from '../domain/order/order-state.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
 import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
@@ -70,6 +78,23 @@ const updateCustomer = async (
   };
 };
 
+/** What of an order its customer's history holds: the customer, when placed, paid, what was bought. */
+const historyFacts = (order: OrderState): string =>
+  JSON.stringify([
+    order.data.customer?.id,
+    placedAt(order),
+    isPaid(order),
+    (order.data.items ?? []).map((i) => i.sku),
+  ]);
+
+/**
+ * Whether an event needs the customer's history: to record what it changed (an event that
+ * changes none of it finds it recorded already, as every earlier event recorded its own before
+ * the order was saved), or to plan payment reminders, whose channel depends on it.
+ */
+const needsHistory = (before: OrderState, after: OrderState): boolean =>
+  historyFacts(before) !== historyFacts(after) || (!isPaid(after) && !isClosed(after));
+
 /** A follow-up due now is created queued, and intake hands it to SQS itself. */
 const atOnce = (f: NewFollowUp, now: Date): NewFollowUp =>
   f.status === 'scheduled' && Date.parse(f.dueAt) <= now.getTime() ? { ...f, status: 'queued' } : f;
@@ -99,13 +124,25 @@ export const ingestOrderEvent = async (
   webhookId?: string,
 ): Promise<IngestResult> => {
   const orderId = event.order.id;
+  // The first read may be stale, at half the cost: the order is saved on its version, so a
+  // stale read only costs another attempt, and every follow-up write is conditional.
+  let consistent = false;
   for (let attempt = 1; ; attempt++) {
-    const { order, followUps } = await readOrderPartition(deps.table, shop.id, orderId);
+    const { order, followUps } = await readOrderPartition(deps.table, shop.id, orderId, {
+      consistent,
+    });
     const current = order ?? emptyOrder(shop.id, orderId);
     if (hasEvent(current, event.id, webhookId)) return 'duplicate';
     const now = deps.clock.now();
     const next = applyEvent(current, event, now, webhookId);
-    const customer = await updateCustomer(deps, shop.id, next);
+    if (!consistent && isPaid(next) && !isPaid(current)) {
+      // The payment report credits a reminder sent until this moment: it needs them all.
+      consistent = true;
+      continue;
+    }
+    const customer = needsHistory(current, next)
+      ? await updateCustomer(deps, shop.id, next)
+      : undefined;
     const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
     const create = plan.create.map((f) => atOnce(f, now));
     await createFollowUps(deps.table, create, new Date(now.getTime() + deps.leaseMs));
@@ -133,6 +170,7 @@ export const ingestOrderEvent = async (
       return 'accepted';
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;
+      consistent = true;
       await sleep(Math.random() * 20 * attempt);
     }
   }

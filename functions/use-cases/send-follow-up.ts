@@ -151,17 +151,26 @@ export const sendFollowUp = async (
   const timeZone = customerTimeZone(order, shop);
 
   let prepared: Prepared | undefined;
+  // The first read of the log may be stale (half the cost): a reservation made on it is a
+  // conditional write that fails if so, and a skip it suggests is confirmed on a consistent read.
+  let consistent = false;
   for (let attempt = 1; !prepared; attempt++) {
-    const log =
-      subject && followUp.category !== 'internal'
-        ? await readContactLog(deps.table, shop.id, subject)
-        : emptyContactLog();
+    const readsLog = subject !== undefined && followUp.category !== 'internal';
+    const log = readsLog
+      ? await readContactLog(deps.table, shop.id, subject, { consistent })
+      : emptyContactLog();
+    const confirmSkip = () => {
+      if (!readsLog || consistent) return false;
+      consistent = true;
+      return true;
+    };
     // A retry of a message that already holds its place in the log is not counted twice.
     const reserved = log.entries.some((e) => e.messageId === id);
     const contacts = log.entries.filter((e) => e.messageId !== id);
     const input = { order, followUps, customer, shop, now, contacts };
     const decision = recheckFollowUp(flow, input, followUp);
     if (decision.action === 'skip') {
+      if (confirmSkip()) continue;
       await outcome({ status: 'skipped', reason: decision.reason });
       return 'skipped';
     }
@@ -212,6 +221,7 @@ export const sendFollowUp = async (
         policy,
       });
       if (verdict.action === 'skip') {
+        if (confirmSkip()) continue;
         await outcome({ status: 'skipped', reason: verdict.reason, channel });
         return 'skipped';
       }
@@ -296,6 +306,7 @@ export const sendFollowUp = async (
       const textHash = textHashOf(`${message.subject ?? ''}\n${message.body}`);
       const repeat = sameTextSent(contacts, address, textHash, now, policy);
       if (repeat) {
+        if (confirmSkip()) continue;
         await outcome({ status: 'skipped', reason: repeat, channel });
         return 'skipped';
       }
@@ -322,7 +333,10 @@ export const sendFollowUp = async (
             keepSince,
           );
         } catch (err) {
-          if (err instanceof ContactLogChanged && attempt < MAX_RESERVE_ATTEMPTS) continue;
+          if (err instanceof ContactLogChanged && attempt < MAX_RESERVE_ATTEMPTS) {
+            consistent = true;
+            continue;
+          }
           throw err;
         }
       }
