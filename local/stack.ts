@@ -52,6 +52,7 @@ import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
+import { redriveQueued } from './queue-redrive.ts';
 import { serial } from './serial.ts';
 import { createStreamPoller } from './stream-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
@@ -221,8 +222,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
     ];
     const sendQueue = createSendQueue(sqs, queues.queueUrl);
+    const redriven = await redriveQueued(table, sendQueue);
+    if (redriven) logger.info('send queue restored', { followUps: redriven });
     const leaseMs = 15 * 60_000;
-    const intake = createIntakeHandler({ ...common, queue: sendQueue, leaseMs });
+    const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
     const consent = createConsentHandler({
       ...common,

@@ -1,4 +1,4 @@
-import { numberEnv, requireEnv } from '../config/env.ts';
+import { requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { sqs } from '../config/lambda-queue.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
@@ -10,7 +10,6 @@ export const handler = createIntakeHandler({
   table,
   clock,
   queue: createSendQueue(sqs, requireEnv('SEND_QUEUE_URL')),
-  leaseMs: numberEnv('DISPATCH_LEASE_MS', 15 * 60_000),
   shops: shopsFor(secrets, 'intake'),
   logger,
 });

@@ -5,7 +5,7 @@ import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
 export interface SendQueueMessage extends FollowUpKey {}
 
 export interface SendQueue {
-  /** Returns the keys SQS did not accept; their dispatch lease brings them back later. */
+  /** Returns the keys SQS did not accept: the caller answers for them (a lease, a 5xx). */
   enqueue(keys: FollowUpKey[]): Promise<FollowUpKey[]>;
 }
 

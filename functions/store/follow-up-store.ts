@@ -33,30 +33,20 @@ const dueKeys = (k: FollowUpKey, at: string) => ({
 
 /**
  * Creates each follow-up unless its (order, flow, step) already exists: repeats are no-ops. A
- * scheduled one enters the due index at its time; one created queued (an at-once notice the
- * caller hands to SQS itself) at `leaseUntil`, as if the dispatcher had leased it: if the queue
- * message never comes, the dispatcher sends it when the lease ends.
+ * scheduled one enters the due index at its time. One created queued (an at-once notice the
+ * caller hands to SQS itself) stays out of it: SQS keeps the message until a sender is done, and
+ * a sender that finds it claimed by one that died puts it there (see watchStaleClaim).
  */
-export const createFollowUps = async (
-  t: TableRef,
-  followUps: NewFollowUp[],
-  leaseUntil?: Date,
-): Promise<void> => {
+export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Promise<void> => {
   await Promise.all(
     followUps.map((f) => {
-      const due =
-        f.status === 'scheduled'
-          ? dueKeys(f, f.dueAt)
-          : f.status === 'queued'
-            ? dueKeys(f, (leaseUntil ?? new Date(f.dueAt)).toISOString())
-            : {};
       const item: FollowUpItem = {
         ...keyOf(f),
         type: 'followup',
         ...f,
         updatedAt: f.createdAt,
         attempts: 0,
-        ...due,
+        ...(f.status === 'scheduled' ? dueKeys(f, f.dueAt) : {}),
       };
       return ignoreConditionFailed(
         t.doc.send(
@@ -241,10 +231,41 @@ export const markQueued = async (
   }
 };
 
+/**
+ * A follow-up claimed by a sender that may have died, with nothing in the due index to bring it
+ * back (an at-once notice): it enters the index at `staleAt`, when its claim may be taken over.
+ * One already there (a dispatcher's lease) or no longer queued is left alone; a final outcome
+ * takes the entry out again.
+ */
+export const watchStaleClaim = async (
+  t: TableRef,
+  key: FollowUpKey,
+  staleAt: Date,
+): Promise<void> => {
+  const due = dueKeys(key, staleAt.toISOString());
+  await ignoreConditionFailed(
+    t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
+        ConditionExpression:
+          '#status = :queued AND attribute_exists(claimToken) AND attribute_not_exists(dueSk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':duePk': due.duePk,
+          ':dueSk': due.dueSk,
+          ':queued': 'queued',
+        },
+      }),
+    ),
+  );
+};
+
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false };
 
 /**
- * One sender at a time owns a follow-up. The claim keeps the dispatcher's lease in the due index,
+ * One sender at a time owns a follow-up. The claim keeps a dispatcher's lease in the due index,
  * so a follow-up whose sender and queue message both died is found again when the lease ends.
  * A claim older than `staleBefore` is taken over.
  */

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
-import { type FollowUpKey, followUpId, type NewFollowUp } from '../domain/follow-ups/follow-up.ts';
+import {
+  type FollowUp,
+  type FollowUpKey,
+  followUpId,
+  type NewFollowUp,
+} from '../domain/follow-ups/follow-up.ts';
 import {
   type CustomerHistory,
   orderStamp,
@@ -30,8 +35,6 @@ export interface IngestDeps {
   clock: Clock;
   /** At-once notices go straight to the send queue, not through the dispatcher. */
   queue: SendQueue;
-  /** Their lease in the due index: when the dispatcher sends one whose queue message never came. */
-  leaseMs: number;
 }
 
 export type IngestResult = 'accepted' | 'duplicate';
@@ -104,18 +107,25 @@ const handOver = async (deps: IngestDeps, keys: FollowUpKey[]): Promise<void> =>
   const rejected = await deps.queue.enqueue(keys);
   if (rejected.length > 0) {
     throw new Error(
-      `the send queue refused ${rejected.map(followUpId).join(', ')}; the dispatcher sends them when their lease ends`,
+      `the send queue refused ${rejected.map(followUpId).join(', ')}; they are handed over again when the platform redelivers the event`,
     );
   }
 };
+
+/** Queued and never claimed: an at-once notice whose hand-over may not have happened. */
+const unclaimed = (followUps: FollowUp[], except: Set<string> = new Set()): FollowUp[] =>
+  followUps.filter(
+    (f) => f.status === 'queued' && f.attempts === 0 && !except.has(`${f.flow}#${f.step}`),
+  );
 
 /**
  * Applies one order event: follow-ups are written first and the order last, under optimistic
  * locking. A crash in between leaves the event unrecorded, so its redelivery runs again, and
  * every follow-up write is idempotent; a concurrent writer makes us re-read and re-plan.
- * At-once notices skip the dispatcher: created queued with a lease in the due index, they are
- * handed to SQS once the order is saved, so a sender never sees the order from before the event.
- * Should the hand-over fail or the process die first, the lease brings them back.
+ * At-once notices skip the dispatcher and the due index: created queued, they are handed to SQS
+ * once the order is saved, so a sender never sees the order from before the event. Intake answers
+ * 2xx only after the hand-over, so should it fail or the process die first, the platform
+ * redelivers the event, and the redelivery hands over whatever is still unclaimed.
  */
 export const ingestOrderEvent = async (
   deps: IngestDeps,
@@ -132,7 +142,10 @@ export const ingestOrderEvent = async (
       consistent,
     });
     const current = order ?? emptyOrder(shop.id, orderId);
-    if (hasEvent(current, event.id, webhookId)) return 'duplicate';
+    if (hasEvent(current, event.id, webhookId)) {
+      await handOver(deps, unclaimed(followUps));
+      return 'duplicate';
+    }
     const now = deps.clock.now();
     const next = applyEvent(current, event, now, webhookId);
     if (!consistent && isPaid(next) && !isPaid(current)) {
@@ -145,27 +158,17 @@ export const ingestOrderEvent = async (
       : undefined;
     const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
     const create = plan.create.map((f) => atOnce(f, now));
-    await createFollowUps(deps.table, create, new Date(now.getTime() + deps.leaseMs));
+    await createFollowUps(deps.table, create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
     await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
     try {
       await saveOrder(deps.table, next);
       await countPaymentRecovery(deps.table, current, next, followUps);
-      // Besides its own, an event hands over what an attempt that never saved the order created.
-      const savedAt = current.events.reduce(
-        (max, e) => (e.receivedAt > max ? e.receivedAt : max),
-        '',
-      );
+      // Besides its own, an event hands over what an earlier attempt may have left unsent.
       const cancelled = new Set(plan.cancel.map((c) => `${c.flow}#${c.step}`));
       await handOver(deps, [
         ...create.filter((f) => f.status === 'queued'),
-        ...followUps.filter(
-          (f) =>
-            f.status === 'queued' &&
-            f.attempts === 0 &&
-            f.createdAt > savedAt &&
-            !cancelled.has(`${f.flow}#${f.step}`),
-        ),
+        ...unclaimed(followUps, cancelled),
       ]);
       return 'accepted';
     } catch (err) {

@@ -29,7 +29,7 @@ import {
 import { getContactPreference } from '../store/contact-preference-store.ts';
 import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { claimFollowUp, recordOutcome } from '../store/follow-up-store.ts';
+import { claimFollowUp, recordOutcome, watchStaleClaim } from '../store/follow-up-store.ts';
 import { readOrderPartition } from '../store/order-store.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 
@@ -122,9 +122,12 @@ export const sendFollowUp = async (
   const followUp = followUps.find((f) => f.flow === key.flow && f.step === key.step);
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
   if (!claim.claimed) {
-    // Another sender holds a live claim. Its lease in the due index brings the follow-up back if
-    // that sender died; retrying here would only burn receives until the message hits the DLQ.
-    return followUp.status === 'queued' ? 'claimed-elsewhere' : 'already-done';
+    if (followUp.status !== 'queued') return 'already-done';
+    // Another sender holds a live claim. Should it have died, the due index brings the follow-up
+    // back once the claim may be taken over (a dispatcher's lease already does); retrying here
+    // would only burn receives until the message hits the DLQ.
+    await watchStaleClaim(deps.table, key, new Date(now.getTime() + deps.claimTimeoutMs + 1000));
+    return 'claimed-elsewhere';
   }
   const outcome = (o: Parameters<typeof recordOutcome>[3]) =>
     recordOutcome(deps.table, key, token, o, deps.clock.now());

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createSendQueue, type SendQueue } from '../../functions/queue/send-queue.ts';
-import { createFollowUps } from '../../functions/store/follow-up-store.ts';
+import { claimFollowUp, createFollowUps } from '../../functions/store/follow-up-store.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
 import { DUE_INDEX } from '../../functions/store/table.ts';
 import { ingestOrderEvent } from '../../functions/use-cases/ingest-event.ts';
-import { DEMO_SHOP_LINKS, type LocalStack } from '../../local/stack.ts';
+import { DEMO_SHOP_LINKS, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
 import { demoShop, orderData, orderEvent } from '../support/fixtures.ts';
 import { startTestStack } from '../support/test-stack.ts';
 
@@ -18,7 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const LEASE_MS = 15 * 60_000;
+const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const shop = demoShop({ settings: { ...demoShop().settings, links: DEMO_SHOP_LINKS } });
 const recording = (): SendQueue & { keys: FollowUpKey[] } => {
   const keys: FollowUpKey[] = [];
@@ -39,12 +40,7 @@ const paid = (orderId: string) =>
     orderData({ id: orderId, number: `#${orderId}` }),
     `evt_paid_${orderId}`,
   );
-const deps = (queue: SendQueue) => ({
-  table: stack.table,
-  clock: stack.clock,
-  queue,
-  leaseMs: LEASE_MS,
-});
+const deps = (queue: SendQueue) => ({ table: stack.table, clock: stack.clock, queue });
 const confirmation = (orderId: string) => ({
   shopId: 'demo',
   orderId,
@@ -67,57 +63,107 @@ const dueEntries = async () => {
   return out;
 };
 
+const queuedConfirmation = (orderId: string) => {
+  const now = stack.clock.now().toISOString();
+  return {
+    ...confirmation(orderId),
+    template: 'confirmation',
+    channel: 'sms' as const,
+    category: 'transactional' as const,
+    dueAt: now,
+    status: 'queued' as const,
+    createdAt: now,
+  };
+};
+
 describe('at-once notices go from intake straight to the send queue', () => {
-  it('creates them queued and leased, and hands them to SQS once the order is saved', async () => {
+  it('creates them queued, outside the due index, and hands them to SQS once the order is saved', async () => {
     const queue = recording();
     expect(await ingestOrderEvent(deps(queue), shop, paid('H1'))).toBe('accepted');
     expect(queue.keys).toEqual([confirmation('H1')]);
     const { order, followUps } = await readOrderPartition(stack.table, 'demo', 'H1');
     expect(order?.milestones.paid).toBeDefined();
     expect(followUps.find((f) => f.flow === 'order-confirmation')?.status).toBe('queued');
-    // Its lease, not its due time, is in the due index: the dispatcher leaves it to the queue.
-    const lease = new Date(stack.clock.now().getTime() + LEASE_MS).toISOString();
-    expect(await dueEntries()).toContain(
-      `SHOP#demo#ORDER#H1 FOLLOWUP#order-confirmation#confirmation ${lease}`,
-    );
-  });
-
-  it('a notice SQS refused goes out once when its lease ends; a redelivered event sends no copy', async () => {
-    await expect(ingestOrderEvent(deps(refusing), shop, paid('H2'))).rejects.toThrow(
-      /send queue refused demo\/H2\/order-confirmation\/confirmation/,
-    );
-    const again = recording();
-    expect(await ingestOrderEvent(deps(again), shop, paid('H2'))).toBe('duplicate');
-    expect(again.keys).toEqual([]);
-    await stack.runDue();
-    expect(stack.outbox.list({ orderId: 'H2' })).toEqual([]);
-    await stack.advanceTo(new Date(stack.clock.now().getTime() + LEASE_MS));
-    expect(stack.outbox.list({ orderId: 'H2' }).map((m) => m.flow)).toEqual(['order-confirmation']);
+    // SQS holds it until a sender is done: no index entry to write now and remove later.
     expect(
-      (await dueEntries()).filter((e) => e.includes('#H2 FOLLOWUP#order-confirmation')),
+      (await dueEntries()).filter((e) => e.includes('#H1 FOLLOWUP#order-confirmation')),
     ).toEqual([]);
   });
 
-  it('an attempt that died before saving the order leaves notices the next attempt hands over', async () => {
-    const now = stack.clock.now().toISOString();
-    await createFollowUps(
-      stack.table,
-      [
-        {
-          ...confirmation('H3'),
-          template: 'confirmation',
-          channel: 'sms',
-          category: 'transactional',
-          dueAt: now,
-          status: 'queued',
-          createdAt: now,
-        },
-      ],
-      new Date(Date.parse(now) + LEASE_MS),
+  it('a notice SQS refused is handed over again by the redelivered event, and goes out once', async () => {
+    await expect(ingestOrderEvent(deps(refusing), shop, paid('H2'))).rejects.toThrow(
+      /send queue refused demo\/H2\/order-confirmation\/confirmation/,
     );
+    const queue = createSendQueue(stack.sqs, stack.queueUrl);
+    expect(await ingestOrderEvent(deps(queue), shop, paid('H2'))).toBe('duplicate');
+    // A second redelivery hands it over again, as the first might have died before SQS took it.
+    expect(await ingestOrderEvent(deps(queue), shop, paid('H2'))).toBe('duplicate');
+    await stack.runDue();
+    await stack.advanceTo(new Date(stack.clock.now().getTime() + 30 * 60_000));
+    expect(stack.outbox.list({ orderId: 'H2' }).map((m) => m.flow)).toEqual(['order-confirmation']);
+    const redelivered = recording();
+    expect(await ingestOrderEvent(deps(redelivered), shop, paid('H2'))).toBe('duplicate');
+    expect(redelivered.keys).toEqual([]);
+  });
+
+  it('an attempt that died before saving the order leaves notices the next attempt hands over', async () => {
+    await createFollowUps(stack.table, [queuedConfirmation('H3')]);
     const queue = recording();
     expect(await ingestOrderEvent(deps(queue), shop, paid('H3'))).toBe('accepted');
     expect(queue.keys).toEqual([confirmation('H3')]);
-    await ingestOrderEvent(deps(createSendQueue(stack.sqs, stack.queueUrl)), shop, paid('H3'));
+  });
+
+  it('a notice whose sender died holding it goes out once its claim may be taken over', async () => {
+    await createFollowUps(stack.table, [queuedConfirmation('H4')]);
+    await ingestOrderEvent(deps(recording()), shop, paid('H4'));
+    const claimedAt = stack.clock.now();
+    const claim = await claimFollowUp(
+      stack.table,
+      confirmation('H4'),
+      'dead',
+      claimedAt,
+      claimedAt,
+    );
+    expect(claim.claimed).toBe(true);
+    // Its queue message comes back while the claim is live: the receiving sender sends nothing,
+    // but puts the notice in the due index for when the claim goes stale.
+    await createSendQueue(stack.sqs, stack.queueUrl).enqueue([confirmation('H4')]);
+    await stack.runDue();
+    expect(stack.outbox.list({ orderId: 'H4' })).toEqual([]);
+    const staleAt = new Date(claimedAt.getTime() + CLAIM_TIMEOUT_MS + 1000).toISOString();
+    expect(await dueEntries()).toContain(
+      `SHOP#demo#ORDER#H4 FOLLOWUP#order-confirmation#confirmation ${staleAt}`,
+    );
+    await stack.advanceTo(new Date(staleAt));
+    expect(stack.outbox.list({ orderId: 'H4' }).map((m) => m.flow)).toEqual(['order-confirmation']);
+    expect(
+      (await dueEntries()).filter((e) => e.includes('#H4 FOLLOWUP#order-confirmation')),
+    ).toEqual([]);
+  });
+
+  it('a local stack restarted on its table sends what its queue held when it stopped', async () => {
+    const tableName = `followups-${randomUUID()}`;
+    const first = await startTestStack({ tableName, clockStart: '2026-11-22T02:40:00Z' });
+    await first.putShop({
+      shop,
+      webhookSecrets: [DEMO_WEBHOOK_SECRET],
+      adminTokenHashes: [],
+    });
+    // Queued and handed to the emulator, which forgets it when the process stops.
+    await ingestOrderEvent(
+      { table: first.table, clock: first.clock, queue: recording() },
+      shop,
+      paid('H5'),
+    );
+    await first.stop();
+    const second = await startTestStack({ tableName, clockStart: '2026-11-22T02:40:00Z' });
+    try {
+      await second.runDue();
+      expect(second.outbox.list({ orderId: 'H5' }).map((m) => m.flow)).toEqual([
+        'order-confirmation',
+      ]);
+    } finally {
+      await second.stop();
+    }
   });
 });
