@@ -7,8 +7,14 @@ import type { Clock } from '../domain/clock.ts';
 import { normalizeAddress } from '../domain/consent/contact-preference.ts';
 import { DeliveryError } from '../domain/errors.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
-import { flowNamed, recheckFollowUp } from '../domain/flows/registry.ts';
-import { type Channel, type FollowUpKey, followUpId } from '../domain/follow-ups/follow-up.ts';
+import { flowNamed, planOnSettle, recheckFollowUp } from '../domain/flows/registry.ts';
+import {
+  type Channel,
+  type FollowUp,
+  type FollowUpKey,
+  followUpId,
+  type NewFollowUp,
+} from '../domain/follow-ups/follow-up.ts';
 import {
   type ContactLogEntry,
   contactSubjectOf,
@@ -29,7 +35,13 @@ import {
 import { getContactPreference } from '../store/contact-preference-store.ts';
 import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { claimFollowUp, recordOutcome, watchStaleClaim } from '../store/follow-up-store.ts';
+import {
+  claimFollowUp,
+  createFollowUps,
+  type Outcome,
+  recordOutcome,
+  watchStaleClaim,
+} from '../store/follow-up-store.ts';
 import { readOrderPartition } from '../store/order-store.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 
@@ -129,8 +141,14 @@ export const sendFollowUp = async (
     await watchStaleClaim(deps.table, key, new Date(now.getTime() + deps.claimTimeoutMs + 1000));
     return 'claimed-elsewhere';
   }
-  const outcome = (o: Parameters<typeof recordOutcome>[3]) =>
-    recordOutcome(deps.table, key, token, o, deps.clock.now());
+  // Once the flow and the customer are known: the steps the flow plans as this one settles.
+  let planNext: (o: Outcome) => NewFollowUp[] = () => [];
+  const outcome = async (o: Outcome) => {
+    const next = planNext(o);
+    // Before the outcome: should the process die in between, the retry plans them again.
+    if (next.length) await createFollowUps(deps.table, next);
+    await recordOutcome(deps.table, key, token, o, deps.clock.now());
+  };
 
   const shopRecord = await deps.shops.get(key.shopId);
   const flow = flowNamed(key.flow);
@@ -147,6 +165,21 @@ export const sendFollowUp = async (
     customerId && flow.readsCustomerHistory
       ? await getCustomerHistory(deps.table, shop.id, customerId)
       : undefined;
+  planNext = (o) => {
+    if (o.status !== 'sent' && o.status !== 'skipped' && o.status !== 'failed') return [];
+    const at = deps.clock.now();
+    const settled: FollowUp = {
+      ...followUp,
+      status: o.status,
+      updatedAt: at.toISOString(),
+      ...(o.reason ? { reason: o.reason } : {}),
+      ...(o.status === 'sent'
+        ? { sentAt: at.toISOString(), channel: o.channel as Channel, messageId: o.messageId }
+        : {}),
+    };
+    const after = followUps.map((f) => (f === followUp ? settled : f));
+    return planOnSettle(flow, { order, followUps: after, customer, shop, now: at });
+  };
   const subject = contactSubjectOf(order.data.customer);
   const id = messageIdOf(key);
   const keepSince = contactLogKeepSince(shop, now);

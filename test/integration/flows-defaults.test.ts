@@ -172,6 +172,20 @@ describe('flows after payment: the defaults of issue 3', () => {
     expect(sent(stack, 'F8', 'stalled-parcel')).toHaveLength(2);
   });
 
+  it('plans the stalled-parcel apology only once the staff alert is settled', async () => {
+    const at = nextLocal(stack, '10:00');
+    await emit(stack, 'order.paid', 'F8b', hoursAfter(at, -1), { customer: customer('CF8b') });
+    await emit(stack, 'order.shipped', 'F8b', at);
+    expect((await followUpsOf('F8b', 'stalled-parcel')).map((f) => [f.step, f.status])).toEqual([
+      ['alert', 'scheduled'],
+    ]);
+    // Delivered in time: one watchdog to cancel, not two.
+    await emit(stack, 'order.delivered', 'F8b', hoursAfter(at, 30));
+    expect(
+      (await followUpsOf('F8b', 'stalled-parcel')).map((f) => [f.step, f.status, f.reason]),
+    ).toEqual([['alert', 'cancelled', 'parcel delivered']]);
+  });
+
   it('asks for a review 7 days after delivery inside 10:00–20:00, reminds once 5 days later', async () => {
     const at = nextLocal(stack, '21:30');
     await emit(stack, 'order.paid', 'F10', hoursAfter(at, -48), { customer: customer('CF10') });
@@ -199,8 +213,8 @@ describe('flows after payment: the defaults of issue 3', () => {
     await emit(stack, 'order.reviewed', 'F12', hoursAfter(at, 7 * 24 + 2));
     await stack.advanceTo(hoursAfter(at, 20 * 24));
     expect(sent(stack, 'F11', 'review-request')).toEqual([]);
+    // The reminder is planned only once a request went out, so there is none to cancel.
     expect(await followUpsOf('F11', 'review-request')).toMatchObject([
-      { step: 'reminder', status: 'cancelled', reason: 'a refund was requested' },
       { step: 'request', status: 'cancelled', reason: 'a refund was requested' },
     ]);
     expect(sent(stack, 'F12', 'review-request').map((m) => m.step)).toEqual(['request']);

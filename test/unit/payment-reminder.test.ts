@@ -4,7 +4,7 @@ import {
   paymentReminderFlow,
   sweepStep,
 } from '../../functions/domain/flows/payment-reminder.ts';
-import { planFollowUps } from '../../functions/domain/flows/registry.ts';
+import { planFollowUps, planOnSettle } from '../../functions/domain/flows/registry.ts';
 import type { FollowUp } from '../../functions/domain/follow-ups/follow-up.ts';
 import type { CustomerHistory } from '../../functions/domain/order/customer-history.ts';
 import { chooseReminderChannel } from '../../functions/domain/policy/channel-choice.ts';
@@ -26,41 +26,46 @@ const asFollowUp = (
 describe('payment reminder planning', () => {
   const now = new Date('2026-11-22T10:00:05+08:00');
 
-  it('plans the first reminder 30 min after the order and one 3 h before it closes', () => {
-    const plan = planFollowUps({
-      order: orderWith(created()),
-      followUps: [],
+  /** What the order's events plan, then what settling the first reminder (sent) adds. */
+  const planned = (order = {}) => {
+    const state = orderWith(created(order));
+    const atEvent = planFollowUps({ order: state, followUps: [], customer: undefined, shop, now });
+    const first = atEvent.create.find((f) => f.step === 'first');
+    const sent = first
+      ? [asFollowUp(first, { status: 'sent', sentAt: first.dueAt, updatedAt: first.dueAt })]
+      : [];
+    const atSettle = planOnSettle(paymentReminderFlow, {
+      order: state,
+      followUps: sent,
       customer: undefined,
       shop,
-      now,
+      now: new Date(first?.dueAt ?? now),
     });
-    expect(plan.create.map((f) => [f.step, f.dueAt, f.channel, f.status])).toEqual([
+    return { atEvent: atEvent.create, atSettle };
+  };
+
+  it('plans the first reminder 30 min after the order, and one 3 h before it closes once the first is settled', () => {
+    const { atEvent, atSettle } = planned();
+    expect(atEvent.map((f) => [f.step, f.dueAt, f.channel, f.status])).toEqual([
       ['first', '2026-11-22T02:30:00.000Z', 'sms', 'scheduled'],
+    ]);
+    expect(atSettle.map((f) => [f.step, f.dueAt, f.channel, f.status])).toEqual([
       ['before-close', '2026-11-23T01:00:00.000Z', 'sms', 'scheduled'],
     ]);
   });
 
   it.each([
-    ['payBy unknown', { payBy: undefined }, ['first']],
-    [
-      'before-close less than 2 h after the first',
-      { payBy: '2026-11-22T15:00:00+08:00' },
-      ['first'],
-    ],
+    ['payBy unknown', { payBy: undefined }, []],
+    ['before-close less than 2 h after the first', { payBy: '2026-11-22T15:00:00+08:00' }, []],
     [
       'before-close exactly 2 h after the first',
       { payBy: '2026-11-22T15:30:00+08:00' },
-      ['first', 'before-close'],
+      ['before-close'],
     ],
   ])('%s', (_name, order, steps) => {
-    const plan = planFollowUps({
-      order: orderWith(created(order)),
-      followUps: [],
-      customer: undefined,
-      shop,
-      now,
-    });
-    expect(plan.create.map((f) => f.step)).toEqual(steps);
+    const { atEvent, atSettle } = planned(order);
+    expect(atEvent.map((f) => f.step)).toEqual(['first']);
+    expect(atSettle.map((f) => f.step)).toEqual(steps);
   });
 
   it('moves a reminder out of quiet hours to 09:00 customer-local', () => {
@@ -119,13 +124,8 @@ describe('payment reminder planning', () => {
     ['order.closed', 'order closed'],
   ] as const)('%s cancels what is pending with reason "%s"', (type, reason) => {
     const order = orderWith(created(), orderEvent(type, '2026-11-22T10:10:00+08:00'));
-    const pending = planFollowUps({
-      order: orderWith(created()),
-      followUps: [],
-      customer: undefined,
-      shop,
-      now,
-    }).create.map((f) => asFollowUp(f));
+    const { atEvent, atSettle } = planned();
+    const pending = [...atEvent, ...atSettle].map((f) => asFollowUp(f));
     const plan = planFollowUps({ order, followUps: pending, customer: undefined, shop, now });
     expect(plan.create.filter((f) => f.flow === 'payment-reminder')).toEqual([]);
     expect(plan.cancel.filter((c) => c.flow === 'payment-reminder')).toEqual([

@@ -30,6 +30,13 @@ export interface Flow {
    * order, past purchases). A sender reads the history only for these flows.
    */
   readonly readsCustomerHistory?: boolean;
+  /**
+   * Whether some of its steps are planned only once the step before them is settled (sent,
+   * skipped or failed), not when the event comes: the payment reminder's before-close, the
+   * review reminder, the stalled-parcel apology. An event that ends the flow first (paid,
+   * reviewed, delivered) then has nothing to cancel. The sender plans them as it settles a step.
+   */
+  readonly plansOnSettle?: boolean;
   /** Share of customers held out of this flow (recorded as skipped "holdout"). */
   holdoutPercent?(shop: Shop): number;
   /**

@@ -94,8 +94,10 @@ const plan = (input: FlowInput): Plan => {
   const first = existingFirst ?? newReminder(input, 'first', 'first', plus(placed, s.firstAfter));
   if (!existingFirst) create.push(first);
 
+  // The before-close reminder is planned once the first is settled: most orders are paid before
+  // that, and then there is nothing to cancel.
   const payBy = order.data.payBy;
-  if (payBy && !mine.some((f) => f.step === 'before-close')) {
+  if (payBy && !isPending(first) && !mine.some((f) => f.step === 'before-close')) {
     const nominal = minus(payBy, s.beforeClose);
     if (nominal >= plus(first.dueAt, s.minGapAfterFirst)) {
       create.push(newReminder(input, 'before-close', 'before-close', nominal));
@@ -143,6 +145,7 @@ const recheck = (input: FlowInput, followUp: FollowUp): FireDecision => {
 
 export const paymentReminderFlow: Flow = {
   readsCustomerHistory: true,
+  plansOnSettle: true,
   name: PAYMENT_REMINDER,
   holdoutPercent: (shop) => shop.settings.paymentReminder.holdoutPercent,
   plan,

@@ -3,6 +3,7 @@ import {
   type FireDecision,
   type FollowUp,
   isPending,
+  type NewFollowUp,
   type Plan,
 } from '../follow-ups/follow-up.ts';
 import { isClosed } from '../order/order-state.ts';
@@ -74,6 +75,16 @@ export const planFollowUps = (input: FlowInput): Plan => {
     return true;
   });
   return plan;
+};
+
+/**
+ * What a flow plans once one of its steps is settled (see Flow.plansOnSettle): only new steps,
+ * under the same rules as after an event. `input.followUps` holds the settled step as settled.
+ */
+export const planOnSettle = (flow: Flow, input: FlowInput): NewFollowUp[] => {
+  if (!flow.plansOnSettle || (isClosed(input.order) && !flow.keepWhenClosed)) return [];
+  const existing = new Set(input.followUps.map((f) => `${f.flow}#${f.step}`));
+  return flow.plan(input).create.filter((f) => !existing.has(`${f.flow}#${f.step}`));
 };
 
 /** A flow's re-check behind the engine-wide rule: closed orders send only what must be told. */

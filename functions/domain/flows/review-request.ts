@@ -28,10 +28,12 @@ const notNow = (input: FlowInput): string | undefined => {
 
 /**
  * 好评提醒: 7 days after delivered or completed (whichever first), inside the shop's review
- * hours; one reminder 5 days after the request went out. No incentive tied to the rating.
+ * hours; one reminder 5 days after the request went out (planned when it does). No incentive
+ * tied to the rating.
  */
 export const reviewRequestFlow: Flow = {
   name: REVIEW_REQUEST,
+  plansOnSettle: true,
   holdoutPercent: (shop) => shop.settings.flows.reviewRequest.holdoutPercent,
   plan(input): Plan {
     const { order, shop } = input;
@@ -55,13 +57,19 @@ export const reviewRequestFlow: Flow = {
         }),
       );
     }
-    if (s.reminder.enabled && !has(input.followUps, REVIEW_REQUEST, 'reminder')) {
+    // The reminder is planned once the request went out: none is owed for a request never sent.
+    const request = mine(input.followUps, REVIEW_REQUEST).find((f) => f.step === 'request');
+    if (
+      s.reminder.enabled &&
+      request?.status === 'sent' &&
+      !has(input.followUps, REVIEW_REQUEST, 'reminder')
+    ) {
       create.push(
         newFollowUp(input, {
           flow: REVIEW_REQUEST,
           step: 'reminder',
           category: 'marketing',
-          dueAt: nextWithin(plus(requestAt, s.reminder.after), s.hours, tz),
+          dueAt: nextWithin(plus(request.sentAt ?? request.dueAt, s.reminder.after), s.hours, tz),
         }),
       );
     }

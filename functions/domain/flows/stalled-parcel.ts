@@ -1,4 +1,9 @@
-import type { FireDecision, NewFollowUp, Plan } from '../follow-ups/follow-up.ts';
+import {
+  type FireDecision,
+  isPending,
+  type NewFollowUp,
+  type Plan,
+} from '../follow-ups/follow-up.ts';
 import type { OrderState } from '../order/order-state.ts';
 import type { Shop } from '../shop/shop-settings.ts';
 import type { Flow, FlowInput } from './flow.ts';
@@ -51,6 +56,7 @@ const recheckStall = (input: FlowInput): FireDecision | undefined => {
 
 export const stalledParcelFlow: Flow = {
   name: STALLED_PARCEL,
+  plansOnSettle: true,
   holdoutPercent: (shop) => shop.settings.flows.stalledParcel.holdoutPercent,
   plan(input): Plan {
     const s = input.shop.settings.flows.stalledParcel;
@@ -77,7 +83,11 @@ export const stalledParcelFlow: Flow = {
         newFollowUp(input, { flow: STALLED_PARCEL, step: 'alert', category: 'internal', dueAt }),
       );
     }
-    if (s.apology.enabled && !has(input.followUps, STALLED_PARCEL, 'apology')) {
+    // The customer's apology follows the staff alert once that is settled (or at once, with
+    // alerts off): most parcels move on before the deadline, and then there is one step to cancel.
+    const alert = mine(input.followUps, STALLED_PARCEL).find((f) => f.step === 'alert');
+    const alertSettled = !s.alert.enabled || (alert !== undefined && !isPending(alert));
+    if (s.apology.enabled && alertSettled && !has(input.followUps, STALLED_PARCEL, 'apology')) {
       create.push(
         newFollowUp(input, {
           flow: STALLED_PARCEL,
