@@ -178,7 +178,7 @@ export const sendFollowUp = async (
         : {}),
     };
     const after = followUps.map((f) => (f === followUp ? settled : f));
-    return planOnSettle(flow, { order, followUps: after, customer, shop, now: at });
+    return planOnSettle(flow, { order, followUps: after, customer, shop, now: at }, key.step);
   };
   const subject = contactSubjectOf(order.data.customer);
   const id = messageIdOf(key);

@@ -34,13 +34,17 @@ describe('payment reminder planning', () => {
     const sent = first
       ? [asFollowUp(first, { status: 'sent', sentAt: first.dueAt, updatedAt: first.dueAt })]
       : [];
-    const atSettle = planOnSettle(paymentReminderFlow, {
-      order: state,
-      followUps: sent,
-      customer: undefined,
-      shop,
-      now: new Date(first?.dueAt ?? now),
-    });
+    const atSettle = planOnSettle(
+      paymentReminderFlow,
+      {
+        order: state,
+        followUps: sent,
+        customer: undefined,
+        shop,
+        now: new Date(first?.dueAt ?? now),
+      },
+      'first',
+    );
     return { atEvent: atEvent.create, atSettle };
   };
 
@@ -66,6 +70,31 @@ describe('payment reminder planning', () => {
     const { atEvent, atSettle } = planned(order);
     expect(atEvent.map((f) => f.step)).toEqual(['first']);
     expect(atSettle.map((f) => f.step)).toEqual(steps);
+  });
+
+  it('plans only what follows the settled step: a sweep reminder settling plans no missing first', () => {
+    const state = orderWith(created());
+    const at = new Date('2026-11-22T20:00:00+08:00');
+    const sweep: FollowUp = {
+      shopId: 'demo',
+      orderId: state.orderId,
+      flow: 'payment-reminder',
+      step: sweepStep(at, shop.timeZone),
+      template: 'sweep',
+      channel: 'sms',
+      category: 'transactional',
+      dueAt: at.toISOString(),
+      status: 'sent',
+      sentAt: at.toISOString(),
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+      attempts: 1,
+    };
+    const input = { order: state, followUps: [sweep], customer: undefined, shop, now: at };
+    // The order's events never planned a first reminder (reminders were off then): an event now
+    // would, but a sweep reminder going out is no reason for another one seconds later.
+    expect(planFollowUps(input).create.map((f) => f.step)).toContain('first');
+    expect(planOnSettle(paymentReminderFlow, input, sweep.step)).toEqual([]);
   });
 
   it('moves a reminder out of quiet hours to 09:00 customer-local', () => {

@@ -31,12 +31,13 @@ export interface Flow {
    */
   readonly readsCustomerHistory?: boolean;
   /**
-   * Whether some of its steps are planned only once the step before them is settled (sent,
-   * skipped or failed), not when the event comes: the payment reminder's before-close, the
+   * Steps planned only once the step they follow is settled (sent, skipped or failed), not when
+   * the event comes, as step → the step it follows: the payment reminder's before-close, the
    * review reminder, the stalled-parcel apology. An event that ends the flow first (paid,
-   * reviewed, delivered) then has nothing to cancel. The sender plans them as it settles a step.
+   * reviewed, delivered) then has nothing of them to cancel. The sender plans them as it settles
+   * the step they follow; `plan` decides whether one is owed.
    */
-  readonly plansOnSettle?: boolean;
+  readonly chained?: Readonly<Record<string, string>>;
   /** Share of customers held out of this flow (recorded as skipped "holdout"). */
   holdoutPercent?(shop: Shop): number;
   /**

@@ -145,7 +145,7 @@ const recheck = (input: FlowInput, followUp: FollowUp): FireDecision => {
 
 export const paymentReminderFlow: Flow = {
   readsCustomerHistory: true,
-  plansOnSettle: true,
+  chained: { 'before-close': 'first' },
   name: PAYMENT_REMINDER,
   holdoutPercent: (shop) => shop.settings.paymentReminder.holdoutPercent,
   plan,

@@ -78,13 +78,20 @@ export const planFollowUps = (input: FlowInput): Plan => {
 };
 
 /**
- * What a flow plans once one of its steps is settled (see Flow.plansOnSettle): only new steps,
- * under the same rules as after an event. `input.followUps` holds the settled step as settled.
+ * The steps that follow `settled` (see Flow.chained), as the flow plans them now that it is
+ * settled: `input.followUps` holds it as settled. Nothing else is planned here.
  */
-export const planOnSettle = (flow: Flow, input: FlowInput): NewFollowUp[] => {
-  if (!flow.plansOnSettle || (isClosed(input.order) && !flow.keepWhenClosed)) return [];
+export const planOnSettle = (flow: Flow, input: FlowInput, settled: string): NewFollowUp[] => {
+  const chained = flow.chained ?? {};
+  if (!Object.values(chained).includes(settled)) return [];
+  if (isClosed(input.order) && !flow.keepWhenClosed) return [];
   const existing = new Set(input.followUps.map((f) => `${f.flow}#${f.step}`));
-  return flow.plan(input).create.filter((f) => !existing.has(`${f.flow}#${f.step}`));
+  return flow
+    .plan(input)
+    .create.filter(
+      (f) =>
+        f.flow === flow.name && chained[f.step] === settled && !existing.has(`${f.flow}#${f.step}`),
+    );
 };
 
 /** A flow's re-check behind the engine-wide rule: closed orders send only what must be told. */

@@ -33,7 +33,7 @@ const notNow = (input: FlowInput): string | undefined => {
  */
 export const reviewRequestFlow: Flow = {
   name: REVIEW_REQUEST,
-  plansOnSettle: true,
+  chained: { reminder: 'request' },
   holdoutPercent: (shop) => shop.settings.flows.reviewRequest.holdoutPercent,
   plan(input): Plan {
     const { order, shop } = input;

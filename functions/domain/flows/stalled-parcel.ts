@@ -56,7 +56,7 @@ const recheckStall = (input: FlowInput): FireDecision | undefined => {
 
 export const stalledParcelFlow: Flow = {
   name: STALLED_PARCEL,
-  plansOnSettle: true,
+  chained: { apology: 'alert' },
   holdoutPercent: (shop) => shop.settings.flows.stalledParcel.holdoutPercent,
   plan(input): Plan {
     const s = input.shop.settings.flows.stalledParcel;
