@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { putContactPreference } from '../../functions/store/contact-preference-store.ts';
-import { DEMO_SHOP_LINKS, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { customer, emit, hoursAfter, nextLocal, sent } from '../support/flow-helpers.ts';
 import { postInbound } from '../support/ops-requests.ts';
-import { startTestStack } from '../support/test-stack.ts';
+import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 import { readFollowUps } from '../support/timeline-direct.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startTestStack({ clockStart: '2026-11-22T02:00:00Z' });
-  const settings = { ...defaultShopSettings(), links: DEMO_SHOP_LINKS };
-  settings.flows.greetings.calendar = [{ name: '元旦', date: '01-01' }];
-  settings.flows.satisfactionSurvey.holdoutPercent = 100;
-  await stack.putShop({
-    shop: {
-      id: 'demo',
-      name: 'Demo Tea House',
-      timeZone: 'Asia/Shanghai',
-      defaultLocale: 'zh-CN',
-      settings,
+  await putDemoShop(stack, {
+    adjust: (settings) => {
+      settings.flows.greetings.calendar = [{ name: '元旦', date: '01-01' }];
+      settings.flows.satisfactionSurvey.holdoutPercent = 100;
     },
-    webhookSecrets: [DEMO_WEBHOOK_SECRET],
-    adminTokenHashes: [],
   });
 });
 afterAll(async () => {

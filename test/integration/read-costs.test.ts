@@ -1,11 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { readContactLog, writeContactLog } from '../../functions/store/contact-log-store.ts';
 import { contactLogKey } from '../../functions/store/table.ts';
-import { DEMO_SHOP_LINKS, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { customer, emit, hoursAfter, nextLocal, sent } from '../support/flow-helpers.ts';
-import { startTestStack } from '../support/test-stack.ts';
+import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 
 /** Every item read, as "<command> <item kind> <consistent|eventual>", in order. */
 let reads: string[] = [];
@@ -36,18 +35,10 @@ beforeAll(async () => {
         { step: 'initialize', name: 'recordReads' },
       ),
   });
-  const settings = { ...defaultShopSettings(), links: DEMO_SHOP_LINKS };
-  settings.flows.satisfactionSurvey.enabled = false;
-  await stack.putShop({
-    shop: {
-      id: 'demo',
-      name: 'Demo Tea House',
-      timeZone: 'Asia/Shanghai',
-      defaultLocale: 'zh-CN',
-      settings,
+  await putDemoShop(stack, {
+    adjust: (settings) => {
+      settings.flows.satisfactionSurvey.enabled = false;
     },
-    webhookSecrets: [DEMO_WEBHOOK_SECRET],
-    adminTokenHashes: [],
   });
 });
 afterAll(async () => {

@@ -3,16 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
-import {
-  DEMO_ADMIN_TOKEN,
-  DEMO_SHOP_LINKS,
-  DEMO_WEBHOOK_SECRET,
-  type LocalStack,
-} from '../../local/stack.ts';
+import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
-import { advance, postEvent, startTestStack, timeline } from '../support/test-stack.ts';
+import {
+  advance,
+  postEvent,
+  putDemoShop,
+  startTestStack,
+  timeline,
+} from '../support/test-stack.ts';
 
 const STAFF_SECRET = 'whsec_c3RhZmYtd2ViaG9vay1zZWNyZXQtZm9yLXRlc3RzIQ==';
 
@@ -48,15 +48,7 @@ const staff = receiver();
 beforeAll(async () => {
   await new Promise<void>((r) => staff.server.listen(0, '127.0.0.1', () => r()));
   stack = await startTestStack({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  await stack.putShop({
-    shop: {
-      id: 'demo',
-      name: 'Demo Tea House',
-      timeZone: 'Asia/Shanghai',
-      defaultLocale: 'zh-CN',
-      settings: { ...defaultShopSettings(), links: DEMO_SHOP_LINKS },
-    },
-    webhookSecrets: [DEMO_WEBHOOK_SECRET],
+  await putDemoShop(stack, {
     adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)],
     staffWebhook: {
       url: `http://127.0.0.1:${(staff.server.address() as AddressInfo).port}/hooks`,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { inject } from 'vitest';
 import {
+  defaultShopSettings,
+  type ShopSettings,
+} from '../../functions/domain/shop/shop-settings.ts';
+import type { ShopRecord } from '../../functions/store/shop-store.ts';
+import {
   DEMO_ADMIN_TOKEN,
+  DEMO_SHOP_LINKS,
   DEMO_WEBHOOK_SECRET,
   type LocalStack,
   type LocalStackOptions,
@@ -22,6 +28,34 @@ export const startTestStack = (options: Partial<LocalStackOptions> = {}): Promis
     logLevel: 'SILENT',
     ...options,
   });
+
+/**
+ * The demo shop with its links, so every template can render; `adjust` changes its settings
+ * (switch a flow off, set a holdout) before it is stored.
+ */
+export const putDemoShop = async (
+  stack: LocalStack,
+  o: {
+    adjust?: (settings: ShopSettings) => void;
+    adminTokenHashes?: string[];
+    staffWebhook?: ShopRecord['staffWebhook'];
+  } = {},
+): Promise<void> => {
+  const settings = { ...defaultShopSettings(), links: DEMO_SHOP_LINKS };
+  o.adjust?.(settings);
+  await stack.putShop({
+    shop: {
+      id: 'demo',
+      name: 'Demo Tea House',
+      timeZone: 'Asia/Shanghai',
+      defaultLocale: 'zh-CN',
+      settings,
+    },
+    webhookSecrets: [DEMO_WEBHOOK_SECRET],
+    adminTokenHashes: o.adminTokenHashes ?? [],
+    ...(o.staffWebhook ? { staffWebhook: o.staffWebhook } : {}),
+  });
+};
 
 export interface PostOptions {
   shopId?: string;

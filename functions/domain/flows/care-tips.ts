@@ -1,6 +1,5 @@
-import type { Plan } from '../follow-ups/follow-up.ts';
 import type { Flow } from './flow.ts';
-import { has, newFollowUp, off, plus, sendToCustomer, slug } from './flow-steps.ts';
+import { off, oneMarketingStep, sendToCustomer, slug } from './flow-steps.ts';
 
 export const CARE_TIPS = 'care-tips';
 
@@ -14,21 +13,15 @@ export const tipsTemplateFor = (sku: string): string => `tips-${slug(sku)}`;
 export const careTipsFlow: Flow = {
   name: CARE_TIPS,
   holdoutPercent: (shop) => shop.settings.flows.careTips.holdoutPercent,
-  plan(input): Plan {
+  plan(input) {
     const s = input.shop.settings.flows.careTips;
-    const at = input.order.milestones.delivered;
-    const create =
-      s.enabled && at && !has(input.followUps, CARE_TIPS, 'tips')
-        ? [
-            newFollowUp(input, {
-              flow: CARE_TIPS,
-              step: 'tips',
-              category: 'marketing',
-              dueAt: plus(at, s.after),
-            }),
-          ]
-        : [];
-    return { create, cancel: [] };
+    return oneMarketingStep(input, {
+      flow: CARE_TIPS,
+      step: 'tips',
+      enabled: s.enabled,
+      from: input.order.milestones.delivered,
+      after: s.after,
+    });
   },
   chooseTemplate(input, _followUp, exists) {
     const channel = input.shop.settings.contactPolicy.channels[0] ?? 'sms';

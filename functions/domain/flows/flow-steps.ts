@@ -6,6 +6,7 @@ import type {
   FollowUp,
   FollowUpSubject,
   NewFollowUp,
+  Plan,
 } from '../follow-ups/follow-up.ts';
 import { isPending } from '../follow-ups/follow-up.ts';
 import { type OrderState, statusOf } from '../order/order-state.ts';
@@ -107,6 +108,28 @@ export const newFollowUp = (
   createdAt: input.now.toISOString(),
   ...(spec.about ? { about: spec.about } : {}),
   ...(spec.reason ? { reason: spec.reason } : {}),
+});
+
+/**
+ * The plan of a revisit that is one marketing step, `after` a milestone of the order (care tips,
+ * survey, win-back): planned once, when the milestone is there and the flow is on.
+ */
+export const oneMarketingStep = (
+  input: FlowInput,
+  spec: { flow: string; step: string; enabled: boolean; from: string | undefined; after: string },
+): Plan => ({
+  create:
+    spec.enabled && spec.from && !has(input.followUps, spec.flow, spec.step)
+      ? [
+          newFollowUp(input, {
+            flow: spec.flow,
+            step: spec.step,
+            category: 'marketing',
+            dueAt: plus(spec.from, spec.after),
+          }),
+        ]
+      : [],
+  cancel: [],
 });
 
 /** Lower-case, every run of other characters one dash: "TEA-250" → "tea-250". */

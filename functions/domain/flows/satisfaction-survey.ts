@@ -1,6 +1,5 @@
-import type { Plan } from '../follow-ups/follow-up.ts';
 import type { Flow } from './flow.ts';
-import { has, newFollowUp, off, plus, sendToCustomer } from './flow-steps.ts';
+import { off, oneMarketingStep, sendToCustomer } from './flow-steps.ts';
 
 export const SATISFACTION_SURVEY = 'satisfaction-survey';
 
@@ -8,21 +7,15 @@ export const SATISFACTION_SURVEY = 'satisfaction-survey';
 export const satisfactionSurveyFlow: Flow = {
   name: SATISFACTION_SURVEY,
   holdoutPercent: (shop) => shop.settings.flows.satisfactionSurvey.holdoutPercent,
-  plan(input): Plan {
+  plan(input) {
     const s = input.shop.settings.flows.satisfactionSurvey;
-    const at = input.order.milestones.delivered;
-    const create =
-      s.enabled && at && !has(input.followUps, SATISFACTION_SURVEY, 'survey')
-        ? [
-            newFollowUp(input, {
-              flow: SATISFACTION_SURVEY,
-              step: 'survey',
-              category: 'marketing',
-              dueAt: plus(at, s.after),
-            }),
-          ]
-        : [];
-    return { create, cancel: [] };
+    return oneMarketingStep(input, {
+      flow: SATISFACTION_SURVEY,
+      step: 'survey',
+      enabled: s.enabled,
+      from: input.order.milestones.delivered,
+      after: s.after,
+    });
   },
   recheck(input) {
     if (!input.shop.settings.flows.satisfactionSurvey.enabled) return off('satisfaction surveys');

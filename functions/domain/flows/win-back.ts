@@ -1,9 +1,8 @@
 import { Duration } from 'luxon';
-import type { Plan } from '../follow-ups/follow-up.ts';
 import { newerOrder } from '../order/customer-history.ts';
 import { placedAt } from '../order/order-state.ts';
 import type { Flow } from './flow.ts';
-import { has, minus, newFollowUp, off, plus, sendToCustomer } from './flow-steps.ts';
+import { minus, off, oneMarketingStep, sendToCustomer } from './flow-steps.ts';
 
 export const WIN_BACK = 'win-back';
 
@@ -15,21 +14,15 @@ export const winBackFlow: Flow = {
   readsCustomerHistory: true,
   name: WIN_BACK,
   holdoutPercent: (shop) => shop.settings.flows.winBack.holdoutPercent,
-  plan(input): Plan {
+  plan(input) {
     const s = input.shop.settings.flows.winBack;
-    const paidAt = input.order.milestones.paid;
-    const create =
-      s.enabled && paidAt && !has(input.followUps, WIN_BACK, WIN_BACK)
-        ? [
-            newFollowUp(input, {
-              flow: WIN_BACK,
-              step: WIN_BACK,
-              category: 'marketing',
-              dueAt: plus(paidAt, s.after),
-            }),
-          ]
-        : [];
-    return { create, cancel: [] };
+    return oneMarketingStep(input, {
+      flow: WIN_BACK,
+      step: WIN_BACK,
+      enabled: s.enabled,
+      from: input.order.milestones.paid,
+      after: s.after,
+    });
   },
   recheck(input) {
     const s = input.shop.settings.flows.winBack;
