@@ -15,9 +15,10 @@
  * | report mark | SHOP#<shopId>#ORDER#<orderId>   | REPORT#<kind>              |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
- * Index `due` (sparse, keys only): pending follow-ups, pk DUE#<shard>, sk <dueAt ISO>. Writes are
- * spread over DUE_SHARDS partitions; the dispatcher queries each shard for sk <= now, so finding
- * due work never scans, however many follow-ups wait.
+ * Index `due` (sparse, keys only): scheduled follow-ups, pk DUE#<shard>, sk <dueAt ISO>, and the
+ * lease of those the dispatcher queued (a notice intake queues itself has no entry: SQS holds it).
+ * Writes are spread over DUE_SHARDS partitions; the dispatcher queries each shard for sk <= now,
+ * so finding due work never scans, however many follow-ups wait.
  * The table's stream (new and old images) feeds the flow report's counters.
  * Index `unpaid` (sparse, keys only): orders still awaiting payment, pk UNPAID#<shopId>,
  * sk <placedAt ISO>#<orderId>; the daily sweep reads it oldest first.
