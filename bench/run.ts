@@ -148,3 +148,13 @@ console.log(
 );
 console.table(bundles.figures);
 console.log(`${bundles.note}\nwritten to ${values.out}`);
+
+// Cost figures are reported, not judged; a lost or doubled message, or a scan, fails the run.
+const broken = [mix, standard].filter(
+  (c) => c.exactlyOnce.lost + c.exactlyOnce.doubled + c.exactlyOnce.unexpected > 0,
+);
+for (const c of broken) {
+  console.error(`${c.label}: not exactly once: ${JSON.stringify(c.exactlyOnce)}`);
+}
+if (dispatcher.scanCommands > 0) console.error(`dispatcher ran ${dispatcher.scanCommands} scans`);
+if (broken.length > 0 || dispatcher.scanCommands > 0) process.exitCode = 1;
