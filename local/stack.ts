@@ -224,7 +224,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sendQueue = createSendQueue(sqs, queues.queueUrl);
     const redriven = await redriveQueued(table, sendQueue);
     if (redriven) logger.info('send queue restored', { followUps: redriven });
-    const leaseMs = 15 * 60_000;
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
     const consent = createConsentHandler({
@@ -234,7 +233,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const dispatcher = createDispatcherHandler({
       ...common,
       queue: sendQueue,
-      leaseMs,
+      leaseMs: 15 * 60_000,
       maxPerShard: 5_000,
       concurrency: 25,
     });

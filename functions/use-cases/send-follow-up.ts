@@ -141,22 +141,16 @@ export const sendFollowUp = async (
     await watchStaleClaim(deps.table, key, new Date(now.getTime() + deps.claimTimeoutMs + 1000));
     return 'claimed-elsewhere';
   }
-  // Once the flow and the customer are known: the steps the flow plans as this one settles.
-  let planNext: (o: Outcome) => NewFollowUp[] = () => [];
-  const outcome = async (o: Outcome) => {
-    const next = planNext(o);
-    // Before the outcome: should the process die in between, the retry plans them again.
-    if (next.length) await createFollowUps(deps.table, next);
-    await recordOutcome(deps.table, key, token, o, deps.clock.now());
-  };
-
   const shopRecord = await deps.shops.get(key.shopId);
   const flow = flowNamed(key.flow);
   if (!shopRecord || !flow) {
-    await outcome({
-      status: 'failed',
-      reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists',
-    });
+    await recordOutcome(
+      deps.table,
+      key,
+      token,
+      { status: 'failed', reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists' },
+      deps.clock.now(),
+    );
     return 'failed';
   }
   const shop = shopRecord.shop;
@@ -165,9 +159,9 @@ export const sendFollowUp = async (
     customerId && flow.readsCustomerHistory
       ? await getCustomerHistory(deps.table, shop.id, customerId)
       : undefined;
-  planNext = (o) => {
+  /** The steps the flow plans once this one is settled (sent, skipped or failed). */
+  const planNext = (o: Outcome, at: Date): NewFollowUp[] => {
     if (o.status !== 'sent' && o.status !== 'skipped' && o.status !== 'failed') return [];
-    const at = deps.clock.now();
     const settled: FollowUp = {
       ...followUp,
       status: o.status,
@@ -180,6 +174,13 @@ export const sendFollowUp = async (
     const after = followUps.map((f) => (f === followUp ? settled : f));
     return planOnSettle(flow, { order, followUps: after, customer, shop, now: at }, key.step);
   };
+  const outcome = async (o: Outcome) => {
+    const at = deps.clock.now();
+    const next = planNext(o, at);
+    // Before the outcome: should the process die in between, the retry plans them again.
+    if (next.length) await createFollowUps(deps.table, next);
+    await recordOutcome(deps.table, key, token, o, at);
+  };
   const subject = contactSubjectOf(order.data.customer);
   const id = messageIdOf(key);
   const keepSince = contactLogKeepSince(shop, now);
@@ -190,8 +191,8 @@ export const sendFollowUp = async (
   // The first read of the log may be stale (half the cost): a reservation made on it is a
   // conditional write that fails if so, and a skip it suggests is confirmed on a consistent read.
   let consistent = false;
+  const readsLog = subject !== undefined && followUp.category !== 'internal';
   for (let attempt = 1; !prepared; attempt++) {
-    const readsLog = subject !== undefined && followUp.category !== 'internal';
     const log = readsLog
       ? await readContactLog(deps.table, shop.id, subject, { consistent })
       : emptyContactLog();

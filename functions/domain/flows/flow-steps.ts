@@ -66,8 +66,11 @@ export const sendToCustomer = (input: FlowInput): FireDecision => {
 export const mine = (followUps: FollowUp[], flow: string): FollowUp[] =>
   followUps.filter((f) => f.flow === flow);
 
+export const stepOf = (followUps: FollowUp[], flow: string, step: string): FollowUp | undefined =>
+  followUps.find((f) => f.flow === flow && f.step === step);
+
 export const has = (followUps: FollowUp[], flow: string, step: string): boolean =>
-  followUps.some((f) => f.flow === flow && f.step === step);
+  stepOf(followUps, flow, step) !== undefined;
 
 export const cancelPending = (
   followUps: FollowUp[],

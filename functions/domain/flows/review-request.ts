@@ -6,11 +6,11 @@ import {
   cancelPending,
   earliest,
   has,
-  mine,
   newFollowUp,
   off,
   plus,
   sendToCustomer,
+  stepOf,
 } from './flow-steps.ts';
 import { customerTimeZone } from './payment-reminder.ts';
 
@@ -58,7 +58,7 @@ export const reviewRequestFlow: Flow = {
       );
     }
     // The reminder is planned once the request went out: none is owed for a request never sent.
-    const request = mine(input.followUps, REVIEW_REQUEST).find((f) => f.step === 'request');
+    const request = stepOf(input.followUps, REVIEW_REQUEST, 'request');
     if (
       s.reminder.enabled &&
       request?.status === 'sent' &&
@@ -84,7 +84,7 @@ export const reviewRequestFlow: Flow = {
     const tz = customerTimeZone(order, shop);
     if (followUp.step === 'reminder') {
       if (!s.reminder.enabled) return off('review reminders');
-      const request = mine(input.followUps, REVIEW_REQUEST).find((f) => f.step === 'request');
+      const request = stepOf(input.followUps, REVIEW_REQUEST, 'request');
       if (
         !request ||
         request.status === 'skipped' ||

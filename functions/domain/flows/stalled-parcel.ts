@@ -16,6 +16,7 @@ import {
   off,
   plus,
   sendToCustomer,
+  stepOf,
 } from './flow-steps.ts';
 
 export const STALLED_PARCEL = 'stalled-parcel';
@@ -85,7 +86,7 @@ export const stalledParcelFlow: Flow = {
     }
     // The customer's apology follows the staff alert once that is settled (or at once, with
     // alerts off): most parcels move on before the deadline, and then there is one step to cancel.
-    const alert = mine(input.followUps, STALLED_PARCEL).find((f) => f.step === 'alert');
+    const alert = stepOf(input.followUps, STALLED_PARCEL, 'alert');
     const alertSettled = !s.alert.enabled || (alert !== undefined && !isPending(alert));
     if (s.apology.enabled && alertSettled && !has(input.followUps, STALLED_PARCEL, 'apology')) {
       create.push(
