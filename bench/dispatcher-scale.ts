@@ -118,6 +118,8 @@ export const measureDispatcherAtScale = async (
       concurrency: 50,
     });
     const tickSeconds = (performance.now() - tickStarted) / 1000;
+    // Nothing is injected here: a failed call is a broken bench, not a figure.
+    if (report.failed > 0) throw report.firstError;
     return {
       pending,
       due: dueSeeded,

@@ -272,6 +272,7 @@ export class FollowUpStack extends Stack {
       sender: sender.fn,
       sendQueue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
+      dispatcher: dispatcher.fn,
       dispatcherLogs: dispatcher.logGroup,
       failureQueues: [
         {

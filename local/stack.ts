@@ -47,6 +47,7 @@ import { tableDefinition } from '../functions/store/table.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
 import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
+import { withRetries } from './async-invoke.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
@@ -222,7 +223,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
     ];
     const sendQueue = createSendQueue(sqs, queues.queueUrl);
-    const redriven = await redriveQueued(table, sendQueue);
+    const redriven = await withRetries(
+      () => redriveQueued(table, sendQueue),
+      (err, attempt) =>
+        logger.warn('send queue restore failed; tried again', { attempt, error: err as Error }),
+    );
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
@@ -295,16 +300,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // Ticks, clock moves and drains never overlap.
     const exclusive = serial();
     let sweptThrough = clock.now();
+    // Scheduled invocations are asynchronous in AWS: Lambda retries one that failed.
+    const scheduled = <T>(name: string, invoke: () => Promise<T>) =>
+      withRetries(invoke, (err, attempt) =>
+        logger.warn(`${name} failed; tried again`, {
+          attempt,
+          error: err as Error,
+        }),
+      );
     const runDueNow = async () => {
       const now = clock.now();
       if (now > sweptThrough) {
-        await run.sweep(
-          { from: sweptThrough.toISOString(), to: now.toISOString() },
-          lambdaContext('sweep'),
-        );
+        const period = { from: sweptThrough.toISOString(), to: now.toISOString() };
+        await scheduled('sweep', () => run.sweep(period, lambdaContext('sweep')));
         sweptThrough = now;
       }
-      await run.dispatcher(undefined, lambdaContext('dispatcher'));
+      await scheduled('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
       await poller.drain({ timeoutMs: 120_000 });
     };
     // The counters feed reports only, never a decision: they catch up once a clock move is done.
@@ -331,8 +342,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await runDueNow();
         for (let guard = 0; guard < 100_000; guard++) {
           const now = clock.now();
-          const due = await nextDueAt(table);
-          const sweepAt = await nextSweepAfter(now);
+          // The test clock's own reads, as sure as the schedules they stand in for.
+          const due = await scheduled('next due', () => nextDueAt(table));
+          const sweepAt = await scheduled('next sweep', () => nextSweepAfter(now));
           const candidates = [due ? new Date(due) : undefined, sweepAt].filter(
             (d): d is Date => d !== undefined && d > now && d <= to,
           );

@@ -21,8 +21,15 @@ export interface DispatchReport {
   found: number;
   queued: number;
   rejected: number;
+  /**
+   * Shard queries and lease writes that failed (a throttled call the SDK gave up on). What they
+   * would have leased stays in the due index, and the next tick takes it.
+   */
+  failed: number;
   /** How late the oldest due follow-up of this tick was: the dispatcher lag an alarm watches. */
   lagMs: number;
+  /** The first failure, when there was one: what the handler reports. */
+  firstError?: unknown;
 }
 
 const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
@@ -41,28 +48,43 @@ const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Pr
 /**
  * One dispatcher tick: every shard's due follow-ups are leased (a conditional write, so two
  * ticks never both win one) and put on the send queue. The sender re-checks them.
+ *
+ * A failed shard query or lease write costs only its own follow-ups a tick: the rest are still
+ * queued now, and the failure is counted in the report for the handler to raise. A lease won
+ * but never enqueued would wait out the lease instead, so nothing that was won is dropped.
  */
 export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> => {
   const now = deps.clock.now();
   const lease = new Date(now.getTime() + deps.leaseMs);
+  const errors: unknown[] = [];
+  const settled = async <R>(work: Promise<R>): Promise<R | undefined> => {
+    try {
+      return await work;
+    } catch (err) {
+      errors.push(err);
+      return undefined;
+    }
+  };
   const shards = await Promise.all(
-    allDuePks().map((pk) => queryDue(deps.table, pk, now, deps.maxPerShard)),
+    allDuePks().map((pk) => settled(queryDue(deps.table, pk, now, deps.maxPerShard))),
   );
-  const due = shards.flat();
+  const due = shards.flatMap((s) => s ?? []);
   const oldest = due.reduce<string | undefined>(
     (min, e) => (!min || e.dueSk < min ? e.dueSk : min),
     undefined,
   );
   const lagMs = oldest ? Math.max(0, now.getTime() - new Date(oldest).getTime()) : 0;
   const won = await inParallel(due, deps.concurrency, (entry) =>
-    markQueued(deps.table, entry, lease, now),
+    settled(markQueued(deps.table, entry, lease, now)),
   );
-  const keys: FollowUpKey[] = due.filter((_, i) => won[i]).map((e) => e.key);
+  const keys: FollowUpKey[] = due.filter((_, i) => won[i] === true).map((e) => e.key);
   const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
   return {
     found: due.length,
     queued: keys.length - rejected.length,
     rejected: rejected.length,
+    failed: errors.length,
     lagMs,
+    ...(errors.length ? { firstError: errors[0] } : {}),
   };
 };

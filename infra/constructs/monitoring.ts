@@ -25,6 +25,7 @@ export interface MonitoringProps {
   sender: IFunction;
   sendQueue: Queue;
   deadLetterQueue: Queue;
+  dispatcher: IFunction;
   dispatcherLogs: ILogGroup;
   /** Other dead-letter queues that must stay empty, each with what a message there means. */
   failureQueues?: { id: string; queue: Queue; description: string }[];
@@ -99,6 +100,13 @@ export class Monitoring extends Construct {
       props.sender.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       0,
       'The sender Lambda itself failed (not a reported per-message failure).',
+    );
+    alarm(
+      'DispatcherErrors',
+      props.dispatcher.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      0,
+      'The dispatcher failed in each of the last 15 minutes: some due follow-ups are not being queued (its lag cannot show a shard it cannot read).',
+      3,
     );
     alarm(
       'QueueAge',

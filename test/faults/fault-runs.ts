@@ -11,6 +11,7 @@ import {
   type InvariantReport,
 } from '../../bench/harness/expectations.ts';
 import type { ChannelTransport } from '../../functions/channels/channel.ts';
+import { createDocumentClient } from '../../functions/config/clients.ts';
 import { DeliveryError } from '../../functions/domain/errors.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
@@ -51,23 +52,31 @@ const baseOptions = (env: FaultEnv, tableName: string): LocalStackOptions => ({
   logLevel: 'SILENT',
 });
 
-/** Test-only audit of the table at the end of a run (a Scan is fine here, never in the engine). */
-const stuckFollowUps = async (stack: LocalStack): Promise<number> => {
+/**
+ * Test-only audit of the table at the end of a run (a Scan is fine here, never in the engine). It
+ * reads through a client of its own: the faults injected into the stack's client are not its own.
+ */
+const stuckFollowUps = async (stack: LocalStack, endpoint: string): Promise<number> => {
+  const doc = createDocumentClient({ endpoint });
   let stuck = 0;
   let start: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.table.doc.send(
-      new ScanCommand({
-        TableName: stack.table.tableName,
-        FilterExpression: '#t = :f AND #s = :q',
-        ExpressionAttributeNames: { '#t': 'type', '#s': 'status' },
-        ExpressionAttributeValues: { ':f': 'followup', ':q': 'queued' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    stuck += page.Items?.length ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  try {
+    do {
+      const page = await doc.send(
+        new ScanCommand({
+          TableName: stack.table.tableName,
+          FilterExpression: '#t = :f AND #s = :q',
+          ExpressionAttributeNames: { '#t': 'type', '#s': 'status' },
+          ExpressionAttributeValues: { ':f': 'followup', ':q': 'queued' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      stuck += page.Items?.length ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  } finally {
+    doc.destroy();
+  }
   return stuck;
 };
 
@@ -154,13 +163,14 @@ const throttle = (doc: DynamoDBDocumentClient, share: number, counter: { n: numb
 export type FaultRun = (env: FaultEnv) => Promise<FaultRunResult>;
 
 const withStack = async <T>(
+  env: FaultEnv,
   options: LocalStackOptions,
   work: (stack: LocalStack) => Promise<T>,
 ): Promise<T> => {
   const stack = await startLocalStack(options);
   try {
     const out = await work(stack);
-    lastStuck = await stuckFollowUps(stack);
+    lastStuck = await stuckFollowUps(stack, env.dynamoEndpoint);
     return out;
   } finally {
     await stack.stop();
@@ -172,6 +182,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
     const scenarios = buildMix(env.orders, { seed: 11, prefix: 'T' });
     const calls: Delivered[] = [];
     const intake = await withStack(
+      env,
       { ...baseOptions(env, `faults-${randomUUID()}`), transports: recordingTransports(calls) },
       (stack) => playScenarios(stack, scenarios, { mode: 'triple-shuffled-bursts', seed: 3 }),
     );
@@ -195,6 +206,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
       },
     });
     await withStack(
+      env,
       {
         ...baseOptions(env, `faults-${randomUUID()}`),
         transports: recordingTransports(calls, crashAfterAccept),
@@ -229,6 +241,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
     const scenarios = buildMix(env.orders, { seed: 13, prefix: 'P' });
     const calls: Delivered[] = [];
     await withStack(
+      env,
       {
         ...baseOptions(env, `faults-${randomUUID()}`),
         transports: recordingTransports(calls, flaky(2, 200)),
@@ -245,6 +258,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
     const calls: Delivered[] = [];
     const throttled = { n: 0 };
     const intake = await withStack(
+      env,
       {
         ...baseOptions(env, `faults-${randomUUID()}`),
         transports: recordingTransports(calls),
@@ -262,6 +276,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
     const calls: Delivered[] = [];
     let dlq = 0;
     await withStack(
+      env,
       { ...baseOptions(env, `faults-${randomUUID()}`), transports: recordingTransports(calls) },
       async (stack) => {
         await stack.sqs.send(
@@ -341,7 +356,7 @@ export const FAULT_RUNS: Record<string, FaultRun> = {
         ),
       }));
       await playScenarios(second, remaining, { mode: 'mix' });
-      lastStuck = await stuckFollowUps(second);
+      lastStuck = await stuckFollowUps(second, env.dynamoEndpoint);
     } finally {
       await second.stop();
     }

@@ -388,11 +388,11 @@ describe('opt-out', () => {
 });
 
 describe('monitoring', () => {
-  it('alarms on dead letters, sender errors, queue age, dispatcher lag and intake 5xx, all notifying SNS', () => {
+  it('alarms on dead letters, sender and dispatcher errors, queue age, dispatcher lag and intake 5xx, all notifying SNS', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
       .map((a) => a.Properties.MetricName)
@@ -405,7 +405,20 @@ describe('monitoring', () => {
       'ApproximateNumberOfMessagesVisible',
       'DispatcherLagMs',
       'Errors',
+      'Errors',
     ]);
+    // A dispatcher that keeps failing may read no shard at all, so its lag says nothing: its errors do.
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      EvaluationPeriods: 3,
+      Dimensions: [
+        {
+          Name: 'FunctionName',
+          Value: Match.objectLike({ Ref: Match.stringLikeRegexp('Dispatcher') }),
+        },
+      ],
+    });
     dev.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       MetricTransformations: [
         Match.objectLike({ MetricName: 'DispatcherLagMs', MetricValue: '$.lagMs' }),
