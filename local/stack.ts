@@ -242,7 +242,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       maxPerShard: 5_000,
       concurrency: 25,
     });
-    const sweep = createSweepHandler({ ...common, intervalMs: 60_000 });
+    const sweep = createSweepHandler({
+      ...common,
+      intervalMs: 60_000,
+      maxCatchUpMs: 6 * 3_600_000,
+    });
     const sender = createSenderHandler({
       ...common,
       renderer,

@@ -8,4 +8,5 @@ export const handler = createSweepHandler({
   shops: shopsWithoutSecrets(),
   logger,
   intervalMs: numberEnv('SWEEP_INTERVAL_MS', 15 * 60_000),
+  maxCatchUpMs: numberEnv('SWEEP_MAX_CATCH_UP_MS', 6 * 3_600_000),
 });

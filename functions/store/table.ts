@@ -13,6 +13,7 @@
  * | event seen  | SHOP#<shopId>#EVENT#<eventId>   | EVENT                      |
  * | flow stats  | SHOP#<shopId>#FLOWSTATS         | <YYYY-MM-DD>#<flow>#<step> |
  * | report mark | SHOP#<shopId>#ORDER#<orderId>   | REPORT#<kind>              |
+ * | job mark    | JOBS                            | <job>                      |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
  * Index `due` (sparse, keys only): scheduled follow-ups, pk DUE#<shard>, sk <dueAt ISO>, and the
@@ -83,6 +84,9 @@ export const reportMarkKey = (shopId: string, orderId: string, kind: string) => 
   pk: orderPk(shopId, orderId),
   sk: `REPORT#${kind}`,
 });
+
+/** How far a scheduled job has run, so a run after a failed or dropped one covers what it missed. */
+export const jobMarkKey = (job: string) => ({ pk: 'JOBS', sk: job });
 
 /** FNV-1a: stable, fast and well spread for short keys; the shard only has to be deterministic. */
 const fnv1a = (text: string): number => {
