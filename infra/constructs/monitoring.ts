@@ -105,7 +105,7 @@ export class Monitoring extends Construct {
       'DispatcherErrors',
       props.dispatcher.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       0,
-      'The dispatcher failed in each of the last 15 minutes: some due follow-ups are not being queued (its lag cannot show a shard it cannot read).',
+      'The dispatcher failed in each of the last three 5-minute periods: some due follow-ups are not being queued (its lag cannot show a shard it cannot read).',
       3,
     );
     alarm(
