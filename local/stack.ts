@@ -30,7 +30,7 @@ import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
-import { createSweepHandler } from '../functions/handlers/sweep.ts';
+import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import {
   createUnsubscribeLinks,
@@ -222,12 +222,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const unsubscribeKeys = options.unsubscribeKeys ?? [
       optionalEnv('FOLLOWUP_UNSUBSCRIBE_KEY', DEMO_UNSUBSCRIBE_KEY),
     ];
+    // What stands in for AWS's schedules and durable queue is retried as Lambda retries an
+    // asynchronous invocation: the scheduled runs, the test clock's reads, the queue restore.
+    const retried = <T>(name: string, work: () => Promise<T>) =>
+      withRetries(work, (err, attempt) =>
+        logger.warn(`${name} failed; tried again`, { attempt, error: err as Error }),
+      );
     const sendQueue = createSendQueue(sqs, queues.queueUrl);
-    const redriven = await withRetries(
-      () => redriveQueued(table, sendQueue),
-      (err, attempt) =>
-        logger.warn('send queue restore failed; tried again', { attempt, error: err as Error }),
-    );
+    const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
@@ -245,7 +247,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sweep = createSweepHandler({
       ...common,
       intervalMs: 60_000,
-      maxCatchUpMs: 6 * 3_600_000,
+      maxCatchUpMs: SWEEP_MAX_CATCH_UP_MS,
     });
     const sender = createSenderHandler({
       ...common,
@@ -304,22 +306,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // Ticks, clock moves and drains never overlap.
     const exclusive = serial();
     let sweptThrough = clock.now();
-    // Scheduled invocations are asynchronous in AWS: Lambda retries one that failed.
-    const scheduled = <T>(name: string, invoke: () => Promise<T>) =>
-      withRetries(invoke, (err, attempt) =>
-        logger.warn(`${name} failed; tried again`, {
-          attempt,
-          error: err as Error,
-        }),
-      );
     const runDueNow = async () => {
       const now = clock.now();
       if (now > sweptThrough) {
         const period = { from: sweptThrough.toISOString(), to: now.toISOString() };
-        await scheduled('sweep', () => run.sweep(period, lambdaContext('sweep')));
+        await retried('sweep', () => run.sweep(period, lambdaContext('sweep')));
         sweptThrough = now;
       }
-      await scheduled('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
+      await retried('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
       await poller.drain({ timeoutMs: 120_000 });
     };
     // The counters feed reports only, never a decision: they catch up once a clock move is done.
@@ -346,9 +340,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await runDueNow();
         for (let guard = 0; guard < 100_000; guard++) {
           const now = clock.now();
-          // The test clock's own reads, as sure as the schedules they stand in for.
-          const due = await scheduled('next due', () => nextDueAt(table));
-          const sweepAt = await scheduled('next sweep', () => nextSweepAfter(now));
+          const due = await retried('next due', () => nextDueAt(table));
+          const sweepAt = await retried('next sweep', () => nextSweepAfter(now));
           const candidates = [due ? new Date(due) : undefined, sweepAt].filter(
             (d): d is Date => d !== undefined && d > now && d <= to,
           );

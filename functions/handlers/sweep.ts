@@ -24,6 +24,9 @@ export interface SweepRun {
   greetings: { shopId: string; at: string; planned: number; leftOut: number }[];
 }
 
+/** The default reach of SweepHandlerDeps.maxCatchUpMs: 6 hours. */
+export const SWEEP_MAX_CATCH_UP_MS = 6 * 3_600_000;
+
 /** A period given explicitly: an operator's re-run, or the local scheduler's clock moves. */
 interface SweepPeriod {
   from?: string;

@@ -1,6 +1,6 @@
 import { numberEnv } from '../config/env.ts';
 import { clock, logger, shopsWithoutSecrets, table } from '../config/lambda-deps.ts';
-import { createSweepHandler } from '../handlers/sweep.ts';
+import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../handlers/sweep.ts';
 
 export const handler = createSweepHandler({
   table,
@@ -8,5 +8,5 @@ export const handler = createSweepHandler({
   shops: shopsWithoutSecrets(),
   logger,
   intervalMs: numberEnv('SWEEP_INTERVAL_MS', 15 * 60_000),
-  maxCatchUpMs: numberEnv('SWEEP_MAX_CATCH_UP_MS', 6 * 3_600_000),
+  maxCatchUpMs: numberEnv('SWEEP_MAX_CATCH_UP_MS', SWEEP_MAX_CATCH_UP_MS),
 });
