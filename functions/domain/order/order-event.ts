@@ -62,6 +62,18 @@ export const customerSchema = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as "Asia/Shanghai"')
     .optional(),
   marketingConsent: z.boolean().optional(),
+  /**
+   * A contact the platform keeps to itself: an encrypted phone (Youzan `$…$`), a masked one
+   * (Douyin `138****8000`) or a virtual number. Never messaged: staff reach the buyer in the
+   * platform's own chat. `display` is what staff may see (already masked), never a ciphertext.
+   */
+  protectedContact: z
+    .object({
+      platform: z.string().min(1).max(32),
+      kind: z.enum(['encrypted', 'masked', 'virtual']),
+      display: z.string().min(1).max(32).optional(),
+    })
+    .optional(),
 });
 
 export const shipmentSchema = z.object({
