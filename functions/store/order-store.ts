@@ -95,7 +95,9 @@ export const readOrderPartition = async (
 export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderState> => {
   const next = { ...state, version: state.version + 1 };
   const placed = placedAt(next);
-  const awaitingPayment = !isPaid(next) && !isClosed(next) && placed !== undefined;
+  // A checkout is chased by its own flow, never by the daily sweep over unpaid orders.
+  const awaitingPayment =
+    !isPaid(next) && !isClosed(next) && placed !== undefined && next.data.checkout === undefined;
   const item: OrderItem = {
     ...orderKey(state.shopId, state.orderId),
     type: 'order',

@@ -4,7 +4,7 @@ import { Duration } from 'luxon';
 import type { ChannelTransport, OutgoingMessage } from '../channels/channel.ts';
 import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
-import { normalizeAddress } from '../domain/consent/contact-preference.ts';
+import { marketingConsentFor, normalizeAddress } from '../domain/consent/contact-preference.ts';
 import { DeliveryError } from '../domain/errors.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
 import { flowNamed, planOnSettle, recheckFollowUp } from '../domain/flows/registry.ts';
@@ -22,6 +22,7 @@ import {
   textHashOf,
 } from '../domain/policy/contact-log.ts';
 import { decideContact, sameTextSent } from '../domain/policy/contact-policy.ts';
+import { protectedContactFor, protectedContactReason } from '../domain/policy/protected-contact.ts';
 import { missingRequired } from '../domain/rendering/context-schema.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
@@ -216,7 +217,23 @@ export const sendFollowUp = async (
       return 'rescheduled';
     }
     const channel = decision.channel;
-    const route = routeFor(deps.transports, channel, shopRecord, order.data.customer);
+    const shielded =
+      channel === 'sms' || channel === 'email'
+        ? protectedContactFor(order.data.customer, channel)
+        : undefined;
+    if (shielded && !shopRecord.staffWebhook) {
+      const reason = `${protectedContactReason(shielded)}; the shop has no staff webhook to relay this message to`;
+      await outcome({ status: 'skipped', reason, channel });
+      return 'skipped';
+    }
+    // A protected buyer's message goes to the shop's staff, who pass it on in the platform's chat.
+    const route =
+      shielded && shopRecord.staffWebhook
+        ? {
+            transport: deps.transports.staffWebhook(shopRecord.staffWebhook),
+            to: shopRecord.staffWebhook.url,
+          }
+        : routeFor(deps.transports, channel, shopRecord, order.data.customer);
     if ('error' in route) {
       await outcome({ status: 'failed', reason: route.error, channel });
       return 'failed';
@@ -250,7 +267,7 @@ export const sendFollowUp = async (
         channel,
         subject,
         holdoutPercent: flow.holdoutPercent?.(shop) ?? 0,
-        consent: order.data.customer?.marketingConsent,
+        consent: marketingConsentFor(order.data.customer, channel),
         preference,
         timeZone,
         log: contacts,
@@ -329,6 +346,9 @@ export const sendFollowUp = async (
           customer: order.data.customer,
           timeZone,
           ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+          ...(shielded
+            ? { relay: { reason: protectedContactReason(shielded), protectedContact: shielded } }
+            : {}),
         },
       };
     } catch (err) {

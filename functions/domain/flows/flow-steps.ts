@@ -47,12 +47,17 @@ export const closedReason = (order: OrderState): string => {
   }
 };
 
-/** The shop's preferred customer channel for which the customer has an address. */
+/**
+ * The shop's preferred customer channel for which the customer has an address. A buyer whose
+ * phone the platform protects gets 'sms' when nothing else reaches them: the sender relays that
+ * message to staff, or skips it saying why.
+ */
 export const customerChannel = (order: OrderState, shop: Shop): 'sms' | 'email' | undefined => {
   const c = order.data.customer;
-  return shop.settings.contactPolicy.channels.find((ch) =>
-    ch === 'sms' ? c?.phone !== undefined : c?.email !== undefined,
+  const open = shop.settings.contactPolicy.channels.find((ch) =>
+    ch === 'sms' ? c?.phone !== undefined && !c.protectedContact : c?.email !== undefined,
   );
+  return open ?? (c?.protectedContact ? 'sms' : undefined);
 };
 
 /** Re-check for a customer step: the channel to use now, or why there is none. */
