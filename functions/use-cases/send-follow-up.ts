@@ -6,6 +6,7 @@ import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
 import { marketingConsentFor, normalizeAddress } from '../domain/consent/contact-preference.ts';
 import { DeliveryError } from '../domain/errors.ts';
+import { consentedChannel } from '../domain/flows/flow-steps.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
 import { flowNamed, planOnSettle, recheckFollowUp } from '../domain/flows/registry.ts';
 import {
@@ -216,7 +217,10 @@ export const sendFollowUp = async (
       await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
       return 'rescheduled';
     }
-    const channel = decision.channel;
+    const channel =
+      followUp.category === 'marketing'
+        ? consentedChannel(order, shop, decision.channel)
+        : decision.channel;
     const shielded =
       channel === 'sms' || channel === 'email'
         ? protectedContactFor(order.data.customer, channel)

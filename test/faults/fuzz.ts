@@ -1,9 +1,15 @@
+import { createHmac } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { random } from '../../bench/harness/event-mix.ts';
-import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import {
+  DEMO_ADMIN_TOKEN,
+  DEMO_WEBHOOK_SECRET,
+  demoPlatformConnections,
+  type LocalStack,
+} from '../../local/stack.ts';
 
 /** A hostile request: method, path, headers and raw body. */
 interface Attack {
@@ -26,6 +32,16 @@ const signed = (body: string, id = `msg_fuzz_${Math.random()}`, at = new Date())
   'webhook-id': id,
   'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
   'webhook-signature': signer.sign(id, at, body),
+});
+
+const shopifyConnection = demoPlatformConnections().find((c) => c.platform === 'shopify');
+/** Signed as Shopify signs: every hostile body here lacks what a fulfillment event needs. */
+const shopifySigned = (body: string, secret = shopifyConnection?.secrets[0] ?? '') => ({
+  'content-type': 'application/json',
+  'x-shopify-topic': 'fulfillment_events/create',
+  'x-shopify-event-id': `fuzz-${Math.random()}`,
+  'x-shopify-shop-domain': shopifyConnection?.shopDomain ?? '',
+  'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
 });
 
 /** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
@@ -56,6 +72,35 @@ export const FUZZ_TARGETS: Target[] = [
         kind: `${kind}+bad-sig`,
         method: 'POST',
         path: '/v1/shops/demo/events',
+        headers: variants[Math.floor(rnd() * variants.length)] ?? {},
+        body,
+      };
+    },
+  },
+  {
+    name: 'Shopify platform endpoint (signed)',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/platforms/shopify',
+      headers: shopifySigned(body),
+      body,
+    }),
+  },
+  {
+    name: 'Shopify platform endpoint (bad signature or domain)',
+    attack: (body, rnd, kind) => {
+      const h = shopifySigned(body);
+      const variants = [
+        shopifySigned(body, 'not-the-app-secret'),
+        { ...h, 'x-shopify-shop-domain': 'someone-else.myshopify.com' },
+        { ...h, 'x-shopify-hmac-sha256': Buffer.from(body.slice(0, 32)).toString('base64') },
+        { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+      ];
+      return {
+        kind: `${kind}+bad-sig`,
+        method: 'POST',
+        path: '/v1/shops/demo/platforms/shopify',
         headers: variants[Math.floor(rnd() * variants.length)] ?? {},
         body,
       };

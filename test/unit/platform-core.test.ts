@@ -5,7 +5,7 @@ import {
   hasAnyMarketingConsent,
   marketingConsentFor,
 } from '../../functions/domain/consent/contact-preference.ts';
-import { customerChannel } from '../../functions/domain/flows/flow-steps.ts';
+import { consentedChannel, customerChannel } from '../../functions/domain/flows/flow-steps.ts';
 import { planFollowUps } from '../../functions/domain/flows/registry.ts';
 import { stallDeadline } from '../../functions/domain/flows/stalled-parcel.ts';
 import type { FollowUp } from '../../functions/domain/follow-ups/follow-up.ts';
@@ -64,6 +64,22 @@ describe('marketing consent per channel', () => {
     expect(hasAnyMarketingConsent({ marketingConsentByChannel: { sms: true } })).toBe(true);
     expect(hasAnyMarketingConsent({ marketingConsentByChannel: { sms: false } })).toBe(false);
     expect(hasAnyMarketingConsent({ marketingConsent: true })).toBe(true);
+  });
+});
+
+describe('the channel of a marketing message', () => {
+  const order = (customer: object): OrderState => ({
+    ...emptyOrder('demo', 'O1'),
+    data: { id: 'O1', customer: { phone: '+16136120707', email: 'bob@example.com', ...customer } },
+  });
+  it.each([
+    [{ marketingConsentByChannel: { email: true } }, 'sms', 'email'],
+    [{ marketingConsentByChannel: { sms: true, email: true } }, 'sms', 'sms'],
+    [{ marketingConsentByChannel: { sms: true } }, 'email', 'sms'],
+    [{ marketingConsent: false }, 'sms', 'sms'],
+    [{ marketingConsentByChannel: { email: true }, email: undefined }, 'sms', 'sms'],
+  ] as const)('%j, first choice %s → %s', (customer, chosen, wanted) => {
+    expect(consentedChannel(order(customer), shop, chosen)).toBe(wanted);
   });
 });
 
