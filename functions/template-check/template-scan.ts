@@ -41,6 +41,14 @@ export interface ScanResult {
 // biome-ignore lint/suspicious/noExplicitAny: Handlebars' AST nodes are a loose union.
 type Node = any;
 
+/** How a non-path argument reads in a message: a literal as written, a sub-expression as a call. */
+const describe = (node: Node): string =>
+  node.type === 'PathExpression'
+    ? (node.data ? '@' : '') + (node.parts as string[]).join('.')
+    : node.type === 'SubExpression'
+      ? `a helper call (${node.path.original})`
+      : JSON.stringify(node.original);
+
 const IGNORE = /^\s*check-ignore\s+([a-z0-9-]+)\s*(?::\s*([\s\S]*?))?\s*$/;
 
 /**
@@ -197,6 +205,15 @@ export const scanTemplate = (
           for (const rest of (node.params ?? []).slice(1)) value(rest, scopes);
           for (const pair of node.hash?.pairs ?? []) value(pair.value, scopes);
           const names = (node.program?.blockParams ?? []) as string[];
+          // A literal or a helper's result as the new context leaves every path inside unchecked.
+          const contextPath =
+            first?.type === 'PathExpression' && (!first.data || first.parts[0] === 'root');
+          if ((name === 'each' || name === 'with') && !contextPath)
+            issues.push({
+              kind: 'variable',
+              ...(first ? at(first) : at(node)),
+              message: `#${name} needs a variable of this flow's context${first ? `, not ${describe(first)}` : ''}`,
+            });
           let inner: Scope | undefined;
           if (name === 'each' && target) {
             const list = target.schema ? unwrapOptional(target.schema) : undefined;
