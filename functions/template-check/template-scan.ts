@@ -173,21 +173,39 @@ export const scanTemplate = (
             (node.params?.length ?? 0) > 0 ||
             (node.hash?.pairs?.length ?? 0) > 0 ||
             (node.path.type === 'PathExpression' && HELPERS.has(name));
-          if (isCall) call(node, scopes);
+          if (isCall) {
+            call(node, scopes);
+            break;
+          }
           // Handlebars reads {{"name"}} or {{1}} as a lookup of that property: check it as one.
-          else if (node.path.type !== 'PathExpression')
-            resolve(
-              {
-                type: 'PathExpression',
-                data: false,
-                depth: 0,
-                parts: [String(node.path.original)],
-                original: String(node.path.original),
-                loc: node.path.loc,
-              },
-              scopes,
-            );
-          else value(node.path, scopes);
+          const path =
+            node.path.type === 'PathExpression'
+              ? node.path
+              : {
+                  type: 'PathExpression',
+                  data: false,
+                  depth: 0,
+                  parts: [String(node.path.original)],
+                  original: String(node.path.original),
+                  loc: node.path.loc,
+                };
+          const shown = resolve(path, scopes)?.schema;
+          const inner = shown ? unwrapOptional(shown) : undefined;
+          // An object or list prints as "[object Object]", text from Object.prototype.toString.
+          if (inner instanceof z.ZodObject || inner instanceof z.ZodArray)
+            issues.push({
+              kind: 'variable',
+              ...at(path),
+              message:
+                inner instanceof z.ZodObject
+                  ? `'${path.original}' is a group of fields, not a value: show one of them (${Object.keys(
+                      inner.shape,
+                    )
+                      .map((k) => `${path.original === 'this' ? '' : `${path.original}.`}${k}`)
+                      .slice(0, 4)
+                      .join(', ')})`
+                  : `'${path.original}' is a list: use {{#each ${path.original}}} or {{itemsSummary ${path.original}}}`,
+            });
           break;
         }
         case 'BlockStatement': {

@@ -270,6 +270,38 @@ describe('attack templates (Handlebars security tests, advisories, this project)
   });
 });
 
+/**
+ * A group of fields or a list printed whole: Handlebars writes "[object Object]" (the text of
+ * Object.prototype.toString) and no runtime option stops it, so the check is what refuses it.
+ */
+// biome-ignore format: one case a row
+const printedWhole: [template: string, column: number, message: RegExp][] = [
+  ['{{order}}', 3, /'order' is a group of fields, not a value: show one of them \(order\.id, order\.number/],
+  ['{{@root}}', 3, /'@root' is a group of fields/],
+  ['{{#each order.items}}{{this}}{{/each}}', 24, /'this' is a group of fields, not a value: show one of them \(sku, name/],
+  ['{{order.items}}', 3, /'order.items' is a list: use \{\{#each order.items\}\} or \{\{itemsSummary order.items\}\}/],
+];
+
+describe('objects and lists printed whole', () => {
+  it.each(printedWhole)('%s is refused', (template, column, message) => {
+    expect(check(template)).toContainEqual(
+      expect.objectContaining({
+        rule: 'variable',
+        line: 5,
+        column,
+        severity: 'error',
+        message: expect.stringMatching(message),
+      }),
+    );
+  });
+
+  it('would otherwise render text from Object.prototype (why the check refuses it)', () => {
+    expect(attempt(() => createRenderer([sourceOf('{{order}}')]))).toEqual({
+      output: expect.stringMatching(/^\[object Object\]/),
+    });
+  });
+});
+
 describe('the rendering environment stays isolated', () => {
   it('compiles strict, with known helpers only, lookup and log switched off', () => {
     const options = compileOptions(false);
