@@ -379,6 +379,26 @@ describe('the rendering environment stays isolated', () => {
 });
 
 describe('marketer-written data around the template', () => {
+  it.each(['variable', 'helper', 'partial', 'syntax'])(
+    'a check-ignore cannot silence %s',
+    (rule) => {
+      const findings = check(
+        `{{!-- check-ignore ${rule}: trust me --}}{{constructor}}{{lookup order "constructor"}}{{> x}}`,
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'check-ignore',
+          line: 5,
+          column: 1,
+          message: `${rule} cannot be silenced: it guards what a template can read and run`,
+        }),
+      );
+      expect(findings.map((f) => f.rule)).toEqual(
+        expect.arrayContaining(['variable', 'helper', 'partial']),
+      );
+    },
+  );
+
   it('refuses sample fields named after built-in properties, where they are', () => {
     const frontMatter =
       'samples:\n  - name: leak\n    order: { __proto__: { number: LEAK }, constructor: { name: LEAK } }\n';
