@@ -7,12 +7,8 @@ import { HELPER_NAMES } from '../domain/rendering/helpers.ts';
 const BUILTIN_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
 const HELPERS = new Set<string>(HELPER_NAMES);
 const DATA_VARIABLES = new Set(['index', 'first', 'last', 'key']);
-/** Names every object, array, string or function has by inheritance: never a context field. */
-const INHERITED = new Set(
-  [Object, Array, String, Function]
-    .flatMap((c) => Object.getOwnPropertyNames(c.prototype))
-    .filter((n) => n !== 'length'),
-);
+/** Names every plain object inherits (constructor, __proto__, toString…): never a context field. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 /** Handlebars resolves `this.x`, `./x` and `../x` in the context, never as a block parameter. */
 const SCOPED = /^\.|this\b/;
 
@@ -115,7 +111,7 @@ export const scanTemplate = (
     if (base.schema === undefined) return undefined;
     const found = parts.length === 0 ? base.schema : schemaAt(base.schema, parts);
     if (!found) {
-      const inherited = parts.find((p) => INHERITED.has(p) || p === '__proto__');
+      const inherited = parts.find((p) => INHERITED.has(p));
       if (inherited !== undefined) {
         issues.push({
           kind: 'variable',

@@ -103,7 +103,7 @@ const fixtures: [name: string, source: string, template: string, rule: string, l
   ['order.constructor', 'this project', '{{order.constructor}}', 'variable', 5, 3, /'order.constructor': 'constructor' is a built-in property/],
   ['order.items.[0].__proto__', 'this project', '{{order.items.[0].__proto__}}', 'variable', 5, 3, /'__proto__' is a built-in property/],
   ['order.[constructor]', 'this project', '{{order.[constructor]}}', 'variable', 5, 3, /'constructor' is a built-in property/],
-  ['order.items.push', 'this project', '{{order.items.push}}', 'variable', 5, 3, /'push' is a built-in property/],
+  ['order.items.push', 'this project', '{{order.items.push}}', 'variable', 5, 3, /'order.items.push' is not in this flow's context/],
   ['lookup order "constructor"', 'this project', '{{lookup order "constructor"}}', 'helper', 5, 1, /helper 'lookup'/],
   ['#with constructor', 'this project', '{{#with constructor}}{{name}}{{/with}}', 'variable', 5, 9, /'constructor' is a built-in property/],
   ['this.constructor', 'this project', '{{this.constructor}}', 'variable', 5, 3, /'constructor' is a built-in property/],
@@ -283,6 +283,17 @@ const printedWhole: [template: string, column: number, message: RegExp][] = [
 ];
 
 describe('objects and lists printed whole', () => {
+  it('names a real field missing from this flow plainly, even one called name', () => {
+    expect(check('{{product.name}}')).toContainEqual(
+      expect.objectContaining({
+        rule: 'variable',
+        line: 5,
+        column: 3,
+        message: "'product.name' is not in this flow's context",
+      }),
+    );
+  });
+
   it.each(printedWhole)('%s is refused', (template, column, message) => {
     expect(check(template)).toContainEqual(
       expect.objectContaining({
