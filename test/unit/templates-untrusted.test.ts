@@ -53,7 +53,7 @@ const fixtures: [name: string, source: string, template: string, rule: string, l
   // Published advisories' proofs of concept (payloads replaced by PAYLOAD).
   [
     'string.sub.apply through block params',
-    'npm advisory 755 / SNYK-JS-HANDLEBARS-174183: the mahmoudsec.blogspot.com 2019-04 payload cited in handlebars.js#1496',
+    'npm advisory 755 / SNYK-JS-HANDLEBARS-174183: the payload of mahmoudsec.blogspot.com/2019/04 (cited in handlebars.js#1496) as commonly reproduced',
     `{{#with "s" as |string|}}
   {{#with "e"}}
     {{#with split as |conslist|}}
