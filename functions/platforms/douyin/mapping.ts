@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { type FieldIssue, ValidationError } from '../../domain/errors.ts';
 import type {
   CustomerData,

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { type FieldIssue, ValidationError } from '../../domain/errors.ts';
 import {
   type CustomerData,
@@ -59,7 +59,10 @@ const within = <T>(prefix: string, read: () => T): T => {
   }
 };
 
-/** `msg` is URL-encoded JSON (Java's URLEncoder: `+` for a space); some pushes send it plain. */
+/**
+ * `msg` is URL-encoded JSON (Java's URLEncoder: `+` for a space); some pushes send it plain.
+ * Problems are named relative to `msg` itself.
+ */
 export const decodeMsg = (msg: string): unknown => {
   const trimmed = msg.trim();
   let json = trimmed;
@@ -67,10 +70,10 @@ export const decodeMsg = (msg: string): unknown => {
     try {
       json = decodeURIComponent(trimmed.replace(/\+/g, ' '));
     } catch {
-      fail([{ path: 'msg', message: 'is neither JSON nor URL-encoded JSON' }]);
+      fail([{ path: '(body)', message: 'is neither JSON nor URL-encoded JSON' }]);
     }
   }
-  return within('msg', () => parseJson(json));
+  return parseJson(json);
 };
 
 /** Youzan's times are Beijing time without an offset: "2024-11-04 14:37:14". */
