@@ -166,10 +166,9 @@ const shipmentOf = (
   };
 };
 
+/** The message's data, a JSON string as documented (an object is read as it is). */
 const readData = (message: DouyinMessage): unknown =>
-  typeof message.data === 'string'
-    ? within('data', () => parsePreciseJson(message.data as string))
-    : message.data;
+  typeof message.data === 'string' ? parsePreciseJson(message.data) : message.data;
 
 const tradeEvent = (message: DouyinMessage, rule: Extract<Rule, { data: 'trade' }>): OrderEvent => {
   const data = within('data', () => validate(readData(message), douyinTradeDataSchema));
