@@ -84,12 +84,15 @@ export const beijingInstant = (value: string, path: string): string => {
   return new Date(ms).toISOString();
 };
 
-/** `version` is a Unix time, in seconds or milliseconds depending on the message type. */
-export const versionInstant = (version: number | string): string => {
+/**
+ * `version` is a Unix time, in seconds or milliseconds depending on the message type; undefined
+ * when it is no plausible time (a bare counter), for the message's own update time to serve.
+ */
+export const versionInstant = (version: number | string): string | undefined => {
   const n = Number(version);
   const ms = n >= 1e12 ? n : n * 1000;
   if (!Number.isSafeInteger(n) || ms < Date.UTC(2010, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
-    fail([{ path: 'version', message: 'must be a Unix time in seconds or milliseconds' }]);
+    return undefined;
   }
   return new Date(ms).toISOString();
 };
@@ -219,10 +222,15 @@ const shipmentsOf = (msg: YouzanTradeMsg, msgId: string): ShipmentData[] => {
   return named.length > 0 ? named : [{ id: `msg-${msgId}`.slice(0, 64) }];
 };
 
+/** When the message happened: its version (which orders messages of one type), else its update time. */
 const occurredAtOf = (push: YouzanPush, updated: string | undefined, path: string): string => {
-  if (push.version !== undefined && push.version !== null) return versionInstant(push.version);
+  const versioned =
+    push.version !== undefined && push.version !== null ? versionInstant(push.version) : undefined;
+  if (versioned) return versioned;
   if (updated) return beijingInstant(updated, path);
-  return fail([{ path: 'version', message: 'is required: it orders the messages of an order' }]);
+  return fail([
+    { path: 'version', message: 'must be a Unix time when the message has no update time' },
+  ]);
 };
 
 const refundEvent = (push: YouzanPush, type: OrderEventType): OrderEvent => {

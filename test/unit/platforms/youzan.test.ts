@@ -255,9 +255,19 @@ describe('Youzan order data', () => {
     expect(state.data.total).toBe('0.90');
   });
 
-  it('falls back to update_time when a push has no version', () => {
-    const [event] = eventsOf(translate(edited('trade-create.json', { version: null })));
+  it.each([
+    ['no version', null],
+    ['a version that is a counter, not a time', 1],
+  ])('falls back to update_time for %s', (_name, version) => {
+    const [event] = eventsOf(translate(edited('trade-create.json', { version })));
     expect(event?.occurredAt).toBe('2019-08-20T02:19:52.000Z');
+  });
+
+  it('needs a time from somewhere', () => {
+    const body = edited('refund-success.json', { version: 1 }, (msg) => {
+      delete msg.update_time;
+    });
+    expect(paths(() => translate(body))).toEqual(['version']);
   });
 
   it('reads msg sent as plain JSON too', () => {
