@@ -237,7 +237,7 @@ export const mapDouyinBatch = (messages: DouyinMessage[]): Translation => {
     if (seen.has(message.msg_id)) return;
     seen.add(message.msg_id);
     const tag = String(message.tag);
-    const rule = DOUYIN_TAGS[tag];
+    const rule = Object.hasOwn(DOUYIN_TAGS, tag) ? DOUYIN_TAGS[tag] : undefined;
     if (tag === VERIFY_TAG) {
       ignored.push({ reason: `message ${message.msg_id}: 抖店's push verification (tag 0)` });
     } else if (!rule) {

@@ -200,14 +200,18 @@ export const mapWooCommerceOrder = (order: WooOrder): Translation => {
   const occurredAt = gmtInstant(modified, 'date_modified_gmt');
   const data = orderDataOf(order);
   const stamp = `${order.id}:${order.status}@${occurredAt}`;
-  const events: OrderEvent[] = (STATUS_EVENTS[order.status] ?? []).map((type) => ({
+  // Own keys only: a status named "constructor" must not find Object.prototype's.
+  const types = Object.hasOwn(STATUS_EVENTS, order.status)
+    ? STATUS_EVENTS[order.status]
+    : undefined;
+  const events: OrderEvent[] = (types ?? []).map((type) => ({
     id: `woocommerce:${stamp}:${type.slice('order.'.length)}`,
     type,
     occurredAt,
     order: data,
   }));
   const ignored: { reason: string }[] = [];
-  if (!STATUS_EVENTS[order.status]) {
+  if (!types) {
     ignored.push({ reason: `WooCommerce status '${order.status}' is not one we follow` });
   }
   const { shipments, problem } = shipmentsOf(order);

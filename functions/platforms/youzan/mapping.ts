@@ -289,7 +289,8 @@ const isTest = (push: YouzanPush): boolean => push.test === true || push.test ==
 /** Maps one push. `msg_id` is the event identity: Youzan resends the same message up to 4 times. */
 export const mapYouzanPush = (push: YouzanPush): Translation => {
   if (isTest(push)) return { kind: 'ignored', reason: 'a Youzan test message' };
-  const kind = YOUZAN_TYPES[push.type];
+  // Own keys only: a type named "constructor" must not find Object.prototype's.
+  const kind = Object.hasOwn(YOUZAN_TYPES, push.type) ? YOUZAN_TYPES[push.type] : undefined;
   if (kind === 'order.refund_requested' || kind === 'order.refunded') {
     return { kind: 'events', events: [refundEvent(push, kind)], ignored: [] };
   }

@@ -186,6 +186,8 @@ describe('WooCommerce status mapping', () => {
   it.each([
     ['trash', 'order.updated', /status 'trash'/],
     ['checkout-draft', 'order.updated', /status 'checkout-draft'/],
+    ['constructor', 'order.updated', /status 'constructor'/],
+    ['__proto__', 'order.updated', /status '__proto__'/],
   ])('ignores status %s with a reason', (status, topic, reason) => {
     const t = translate(delivery(withStatus(status), topic));
     expect(t.kind).toBe('ignored');

@@ -131,6 +131,12 @@ describe('Youzan message mapping', () => {
       /trade_TradePaid/,
     ],
     ['a test message', edited('trade-create.json', { test: true }), /test message/],
+    [
+      'a type named constructor',
+      edited('trade-create.json', { type: 'constructor' }),
+      /'constructor'/,
+    ],
+    ['a type named __proto__', edited('trade-create.json', { type: '__proto__' }), /'__proto__'/],
   ])('ignores %s with a reason', (_name, body, reason) => {
     const t = translate(body);
     expect(t.kind).toBe('ignored');
