@@ -1,6 +1,6 @@
 import Runtime from 'handlebars/runtime';
 import type { Channel } from '../follow-ups/follow-up.ts';
-import { HELPER_NAMES, HELPERS } from './helpers.ts';
+import { isolate } from './helpers.ts';
 import type { Renderer } from './renderer.ts';
 import { createTemplateRenderer, RUNTIME_OPTIONS } from './template-registry.ts';
 
@@ -16,9 +16,7 @@ export interface PrecompiledTemplate {
 
 /** Renders precompiled templates with the Handlebars runtime alone (no compiler in the bundle). */
 export const createPrecompiledRenderer = (catalog: PrecompiledTemplate[]): Renderer => {
-  const env = Runtime.create();
-  for (const name of HELPER_NAMES)
-    env.registerHelper(name, HELPERS[name] as Runtime.HelperDelegate);
+  const env = isolate(Runtime.create());
   const load = (spec: unknown) => {
     const template = env.template(spec as Parameters<typeof env.template>[0]);
     return (ctx: unknown) => template(ctx, RUNTIME_OPTIONS);
