@@ -1,5 +1,10 @@
 import { normalizeAddress } from '../consent/contact-preference.ts';
-import type { FollowUpSubject } from '../follow-ups/follow-up.ts';
+import {
+  type FollowUp,
+  type FollowUpSubject,
+  isPending,
+  type Plan,
+} from '../follow-ups/follow-up.ts';
 import type { CustomerData, OrderData, ShipmentData } from '../order/order-event.ts';
 
 /** The reason every pending follow-up of an erased customer is cancelled with. */
@@ -123,4 +128,25 @@ export const scrubText = (text: string, values: Iterable<string>): string => {
     .sort((a, b) => b.length - a.length);
   if (sorted.length === 0) return text;
   return text.replace(new RegExp(sorted.map(escapeRegExp).join('|'), 'giu'), ERASED_MARK);
+};
+
+/**
+ * What an event may still plan on an erased order: staff alerts only. Anything pending for the
+ * customer (planned by an attempt that read the order before it was erased) is cancelled.
+ */
+export const erasedOrderPlan = (plan: Plan, followUps: FollowUp[]): Plan => {
+  const cancelling = new Set(plan.cancel.map((c) => `${c.flow}#${c.step}`));
+  return {
+    ...plan,
+    create: plan.create.filter((f) => f.category === 'internal'),
+    cancel: [
+      ...plan.cancel,
+      ...followUps
+        .filter(
+          (f) =>
+            isPending(f) && f.category !== 'internal' && !cancelling.has(`${f.flow}#${f.step}`),
+        )
+        .map((f) => ({ flow: f.flow, step: f.step, reason: CUSTOMER_ERASED })),
+    ],
+  };
 };
