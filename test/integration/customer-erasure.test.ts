@@ -1,16 +1,18 @@
 import { brotliDecompressSync } from 'node:zlib';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import {
   getContactPreference,
   putContactPreference,
 } from '../../functions/store/contact-preference-store.ts';
 import { legacyContactKey } from '../../functions/store/table.ts';
-import { eraseCustomer } from '../../functions/use-cases/erase-customer.ts';
-import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
+import { eraseCustomer, eraseShopData } from '../../functions/use-cases/erase-customer.ts';
+import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import { orderData } from '../support/fixtures.ts';
 import { emit, hoursAfter, sent } from '../support/flow-helpers.ts';
 import { postInbound } from '../support/ops-requests.ts';
-import { startTestStack, timeline } from '../support/test-stack.ts';
+import { postEvent, startTestStack, timeline } from '../support/test-stack.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -357,5 +359,58 @@ describe('opt-outs stored under the plaintext key before it was hashed', () => {
     expect(await getContactPreference(stack.table, 'demo', 'email', address)).toMatchObject({
       optedOut: true,
     });
+  });
+});
+
+describe("a shop's every customer (Shopify shop/redact)", () => {
+  const other = {
+    id: 'C1',
+    name: '另一位顾客',
+    phone: '+8613700000001',
+    email: 'other@example.com',
+  };
+
+  beforeAll(async () => {
+    await stack.putShop({
+      shop: {
+        id: 'demo2',
+        name: 'Next Door',
+        timeZone: 'Asia/Shanghai',
+        defaultLocale: 'zh-CN',
+        settings: defaultShopSettings(),
+      },
+      webhookSecrets: [DEMO_WEBHOOK_SECRET],
+      adminTokenHashes: [],
+    });
+    const answer = await postEvent(
+      stack,
+      {
+        id: 'evt_demo2_1',
+        type: 'order.created',
+        occurredAt: stack.clock.now().toISOString(),
+        order: orderData({ id: 'D2', customer: other }),
+      },
+      { shopId: 'demo2' },
+    );
+    expect(answer.status).toBe(202);
+  });
+
+  it('erases what every customer of one shop left, and nothing of another shop', async () => {
+    expect((await tableText()).text).toContain(PHONE);
+    const deps = { table: stack.table, clock: stack.clock };
+    const report = await eraseShopData(deps, 'demo');
+    expect(report).toMatchObject({ shopId: 'demo', status: 'erased', inFlight: 0 });
+    expect(report.erased.orders).toBeGreaterThanOrEqual(1);
+    expect(report.kept.suppressions).toBeGreaterThanOrEqual(2);
+    expect(report.scannedItems).toBeGreaterThan(0);
+    const { text } = await tableText();
+    expect(found(text)).toEqual([]);
+    expect(text).toContain('另一位顾客');
+    expect(text).toContain('other@example.com');
+    expect(await getContactPreference(stack.table, 'demo', 'sms', PHONE)).toMatchObject({
+      optedOut: true,
+    });
+    const again = await eraseShopData(deps, 'demo');
+    expect(again.status).toBe('nothing_left');
   });
 });
