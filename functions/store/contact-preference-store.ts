@@ -24,7 +24,7 @@ const getItem = async (t: TableRef, key: Record<string, string>) =>
 
 /**
  * One read of the hashed key; only an address without one is looked up under the plaintext key
- * preferences had before (a change moves such an item over, see putContactPreference).
+ * preferences had before (a change copies such an item over, see putContactPreference).
  */
 export const getContactPreference = async (
   t: TableRef,
@@ -62,17 +62,11 @@ export const putContactPreference = async (
   preference: ContactPreference,
 ): Promise<void> => {
   const address = normalizeAddress(preference.channel, preference.address);
-  // Changes are rare: each first moves a plaintext-keyed item of the address to the hashed key.
+  // Changes are rare: each first copies a plaintext-keyed item of the address to the hashed key,
+  // which is read first from then on. The copy stays (the opt-out functions may only put);
+  // erasing the customer deletes it.
   const legacy = await getItem(t, legacyContactKey(shopId, preference.channel, address));
-  if (legacy) {
-    await putIfNewer(t, shopId, preferenceOf(legacy, address));
-    await t.doc.send(
-      new DeleteCommand({
-        TableName: t.tableName,
-        Key: legacyContactKey(shopId, preference.channel, address),
-      }),
-    );
-  }
+  if (legacy) await putIfNewer(t, shopId, preferenceOf(legacy, address));
   await putIfNewer(t, shopId, { ...preference, address });
 };
 

@@ -76,7 +76,7 @@ export const contactKey = (shopId: string, channel: string, address: string) => 
 });
 export const addressDigest = (channel: string, address: string): string =>
   createHash('sha256').update(`${channel}:${address}`).digest('hex');
-/** Where preferences were kept before the key was hashed; still read, and moved on a change. */
+/** Where preferences were kept before the key was hashed: still read, copied on a change, erased. */
 export const legacyContactKey = (shopId: string, channel: string, address: string) => ({
   pk: `SHOP#${shopId}#CONTACT#${channel}:${address}`,
   sk: 'PREFERENCE',

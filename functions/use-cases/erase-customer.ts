@@ -21,6 +21,7 @@ import { buyerMonthOf, deleteBuyer, deleteCustomerHistory } from '../store/custo
 import type { TableRef } from '../store/dynamo.ts';
 import { blankFollowUp, cancelFollowUps, type FollowUpBlanking } from '../store/follow-up-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
+import { contactKey } from '../store/table.ts';
 import { findCustomerRecords } from './customer-records.ts';
 
 export interface ErasureDeps {
@@ -169,6 +170,15 @@ const eraseOrder = async (
   return { counts, inFlight, ...(placed ? { placedAt: placed } : {}) };
 };
 
+const SHOP_ERASED = 'shop data erased';
+const CONCURRENCY = 8;
+
+const inBatches = async <T>(items: T[], run: (item: T) => Promise<void>): Promise<void> => {
+  for (let i = 0; i < items.length; i += CONCURRENCY) {
+    await Promise.all(items.slice(i, i + CONCURRENCY).map(run));
+  }
+};
+
 const preferenceCounts = (outcomes: PreferenceErasure[]) => ({
   erased: outcomes.filter((o) => o === 'kept' || o === 'deleted').length,
   suppressions: outcomes.filter((o) => o === 'kept' || o === 'suppressed').length,
@@ -193,12 +203,12 @@ export const eraseCustomer = async (
   let erased = zero();
   let inFlight = 0;
   const months = new Set<string>();
-  for (const p of found.orders) {
+  await inBatches(found.orders, async (p) => {
     const r = await eraseOrder(deps, shopId, p.order.orderId, addresses, CUSTOMER_ERASED);
     erased = sum(erased, r.counts);
     inFlight += r.inFlight;
     if (r.placedAt) months.add(buyerMonthOf(r.placedAt));
-  }
+  });
   for (const l of found.logs) {
     if (await deleteContactLog(deps.table, shopId, l.subject)) erased.contactLogs++;
   }
@@ -233,15 +243,6 @@ export const eraseCustomer = async (
   };
 };
 
-const SHOP_ERASED = 'shop data erased';
-const CONCURRENCY = 8;
-
-const inBatches = async <T>(items: T[], run: (item: T) => Promise<void>): Promise<void> => {
-  for (let i = 0; i < items.length; i += CONCURRENCY) {
-    await Promise.all(items.slice(i, i + CONCURRENCY).map(run));
-  }
-};
-
 /**
  * Everything a shop's customers left with us, for Shopify's `shop/redact` 48 hours after the app
  * is uninstalled. It is a rare job over one shop's every item, so a paginated Scan with a filter
@@ -258,6 +259,7 @@ export const eraseShopData = async (
   let inFlight = 0;
   let suppressions = 0;
   let scannedItems = 0;
+  const preferencesSeen = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await deps.table.doc.send(
@@ -289,6 +291,13 @@ export const eraseShopData = async (
         const month = pk.slice(`${prefix}BUYERS#`.length);
         if (await deleteBuyer(deps.table, shopId, month, sk)) erased.buyerEntries++;
       } else if (pk.startsWith(`${prefix}CONTACT#`) && sk === 'PREFERENCE') {
+        // A legacy item and its hashed copy are one preference: count it once.
+        const hashedPk =
+          typeof item.address === 'string'
+            ? contactKey(shopId, String(item.channel), String(item.address)).pk
+            : pk;
+        if (preferencesSeen.has(hashedPk)) return;
+        preferencesSeen.add(hashedPk);
         const outcome = await erasePreferenceItem(deps.table, shopId, item);
         const c = preferenceCounts([outcome]);
         erased.contactPreferences += c.erased;
