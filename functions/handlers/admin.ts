@@ -181,7 +181,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
             exported.orders.length ||
             exported.contactLog.length ||
             exported.contactPreferences.length ||
-            exported.history ||
+            exported.histories.length ||
             exported.buyerMonths.length;
           if (!holdsAny) throw new CustomerNotFoundError(shopId, customerId);
           return json(200, exported);

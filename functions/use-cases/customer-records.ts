@@ -18,9 +18,14 @@ const MAX_ROUNDS = 4;
 
 export interface CustomerRecords {
   subject: ErasureSubject;
-  /** Undefined for a request without a customer id, or a customer with no history stored. */
-  history: CustomerHistory | undefined;
-  /** Every contact log found: the customer id's and each guest address's. */
+  /**
+   * The customer ids whose data this is: the one named, and those of orders that carry the
+   * addresses named (a request by email or phone alone).
+   */
+  customerIds: string[];
+  /** The stored histories of those customer ids. */
+  histories: CustomerHistory[];
+  /** Every contact log found: each customer id's and each guest address's. */
   logs: { subject: string; entries: ContactLogEntry[] }[];
   /** The orders that are theirs, as read. */
   orders: (OrderPartition & { order: NonNullable<OrderPartition['order']> })[];
@@ -56,22 +61,13 @@ export const findCustomerRecords = async (
 ): Promise<CustomerRecords> => {
   const subject = subjectOf(who);
   const named = new Set(who.orderIds ?? []);
-  const stored = subject.customerId
-    ? await getCustomerHistory(t, shopId, subject.customerId)
-    : undefined;
-  const history =
-    stored && (stored.orders.length || stored.paidOrders.length || stored.purchases?.length)
-      ? stored
-      : undefined;
+  const customerIds = new Set<string>();
+  const histories: CustomerHistory[] = [];
   const logs: CustomerRecords['logs'] = [];
   const orders: CustomerRecords['orders'] = [];
   const readLogs = new Set<string>();
   const readOrders = new Set<string>();
-  const pendingOrders = new Set<string>([
-    ...named,
-    ...(history?.orders ?? []).map(stampOrderId),
-    ...(history?.paidOrders ?? []),
-  ]);
+  const pendingOrders = new Set<string>(named);
   const readLog = async (logSubject: string) => {
     readLogs.add(logSubject);
     const log = await readContactLog(t, shopId, logSubject);
@@ -84,7 +80,18 @@ export const findCustomerRecords = async (
       if (e.channel === 'sms') subject.phones.add(e.address);
     }
   };
-  if (subject.customerId) await readLog(subject.customerId);
+  const addCustomer = async (id: string) => {
+    if (customerIds.has(id)) return;
+    customerIds.add(id);
+    const h = await getCustomerHistory(t, shopId, id);
+    if (h.orders.length || h.paidOrders.length || h.purchases?.length) {
+      histories.push(h);
+      for (const stamp of h.orders) pendingOrders.add(stampOrderId(stamp));
+      for (const orderId of h.paidOrders) pendingOrders.add(orderId);
+    }
+    await readLog(id);
+  };
+  if (subject.customerId) await addCustomer(subject.customerId);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const ids = [...pendingOrders].filter((id) => !readOrders.has(id));
     for (const id of ids) readOrders.add(id);
@@ -93,10 +100,12 @@ export const findCustomerRecords = async (
       if (!p.order || !isTheirs(p, subject, named)) continue;
       orders.push(p as CustomerRecords['orders'][number]);
       widenSubject(subject, p.order.data.customer);
+      const id = p.order.data.customer?.id;
+      if (id) await addCustomer(id);
     }
     const guests = guestSubjectsOf(subject).filter((s) => !readLogs.has(s));
     for (const g of guests) await readLog(g);
     if (guests.length === 0 && [...pendingOrders].every((id) => readOrders.has(id))) break;
   }
-  return { subject, history, logs, orders };
+  return { subject, customerIds: [...customerIds], histories, logs, orders };
 };

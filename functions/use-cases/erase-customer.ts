@@ -221,15 +221,16 @@ export const eraseCustomer = async (
     )),
   ]);
   erased.contactPreferences = prefs.erased;
-  if (subject.customerId) {
-    for (const stamp of found.history?.paidStamps ?? []) {
+  for (const h of found.histories) {
+    for (const stamp of h.paidStamps ?? []) {
       months.add(buyerMonthOf(stamp.slice(stamp.lastIndexOf('|') + 1)));
     }
+  }
+  for (const id of found.customerIds) {
     for (const month of months) {
-      if (await deleteBuyer(deps.table, shopId, month, subject.customerId)) erased.buyerEntries++;
+      if (await deleteBuyer(deps.table, shopId, month, id)) erased.buyerEntries++;
     }
-    if (await deleteCustomerHistory(deps.table, shopId, subject.customerId))
-      erased.customerHistory = 1;
+    if (await deleteCustomerHistory(deps.table, shopId, id)) erased.customerHistory++;
   }
   return {
     shopId,

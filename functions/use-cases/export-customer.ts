@@ -47,7 +47,8 @@ export interface CustomerExport {
   /** Every message of the last 180 days: when, which channel and flow, to which address. */
   contactLog: { subject: string; entries: ContactLogEntry[] }[];
   contactPreferences: ContactPreference[];
-  history?: CustomerHistory;
+  /** The order history kept per customer id (usually one). */
+  histories: CustomerHistory[];
   /** The months in which they were noted as a buyer (for greetings). */
   buyerMonths: (Buyer & { month: string })[];
 }
@@ -69,18 +70,21 @@ export const exportCustomer = async (
     const placed = placedAt(p.order);
     if (placed) months.add(buyerMonthOf(placed));
   }
-  for (const stamp of found.history?.paidStamps ?? []) {
-    months.add(buyerMonthOf(stamp.slice(stamp.lastIndexOf('|') + 1)));
+  for (const h of found.histories) {
+    for (const stamp of h.paidStamps ?? [])
+      months.add(buyerMonthOf(stamp.slice(stamp.lastIndexOf('|') + 1)));
   }
-  const customerId = subject.customerId;
-  const buyers = customerId
-    ? await Promise.all(
+  const buyers = (
+    await Promise.all(
+      found.customerIds.flatMap((id) =>
         [...months].sort().map(async (month) => {
-          const b = await getBuyer(deps.table, shopId, month, customerId);
+          const b = await getBuyer(deps.table, shopId, month, id);
           return b ? { month, ...b } : undefined;
         }),
-      )
-    : [];
+      ),
+    )
+  ).filter((b): b is Buyer & { month: string } => b !== undefined);
+  const customerId = subject.customerId;
   return {
     shopId,
     ...(customerId ? { customerId } : {}),
@@ -117,7 +121,7 @@ export const exportCustomer = async (
     }),
     contactLog: found.logs,
     contactPreferences: preferences.filter((p): p is ContactPreference => p !== undefined),
-    ...(found.history ? { history: found.history } : {}),
-    buyerMonths: buyers.filter((b): b is Buyer & { month: string } => b !== undefined),
+    histories: found.histories,
+    buyerMonths: buyers,
   };
 };

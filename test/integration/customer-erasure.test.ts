@@ -168,7 +168,7 @@ describe('customer data export and erasure', () => {
     expect(body.contactPreferences).toEqual([
       expect.objectContaining({ channel: 'sms', address: PHONE, optedOut: true }),
     ]);
-    expect((body.history as { orders: string[] }).orders).toHaveLength(2);
+    expect((body.histories as { orders: string[] }[]).map((h) => h.orders.length)).toEqual([2]);
     expect(body.buyerMonths).toEqual([
       expect.objectContaining({ month: '2026-11', orderId: 'EZ1' }),
     ]);
@@ -363,6 +363,33 @@ describe('opt-outs stored under the plaintext key before it was hashed', () => {
     expect(await getContactPreference(stack.table, 'demo', 'email', address)).toMatchObject({
       optedOut: true,
     });
+  });
+});
+
+describe('an erasure by address and order, without the customer id', () => {
+  it('finds the customer id the named order carries, and erases its history and log too', async () => {
+    const who = {
+      id: 'C90',
+      name: '张三丰',
+      phone: '+8613600000090',
+      email: 'zhang.sf@example.com',
+    };
+    await emit(stack, 'order.paid', 'EM1', hoursAfter(stack.clock.now(), 0.5), { customer: who });
+    await stack.advanceTo(hoursAfter(stack.clock.now(), 0.2));
+    expect(sent(stack, 'EM1').map((m) => m.flow)).toEqual(['order-confirmation']);
+    const report = await eraseCustomer(
+      { table: stack.table, clock: stack.clock },
+      'demo',
+      { emails: ['Zhang.SF@example.com'], orderIds: ['EM1'] },
+      'asked by email',
+    );
+    expect(report).toMatchObject({
+      status: 'erased',
+      erased: { orders: 1, contactLogs: 1, customerHistory: 1, buyerEntries: 1 },
+    });
+    const { text } = await tableText();
+    for (const v of ['张三丰', '+8613600000090', 'zhang.sf@example.com'])
+      expect(text).not.toContain(v);
   });
 });
 
