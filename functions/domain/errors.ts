@@ -111,3 +111,10 @@ export class DeliveryError extends FollowUpError {
     this.retryable = retryable;
   }
 }
+
+export class CustomerNotFoundError extends FollowUpError {
+  constructor(shopId: string, customerId: string) {
+    super('not_found', `nothing is held about customer '${customerId}' in shop '${shopId}'`);
+    this.name = 'CustomerNotFoundError';
+  }
+}

@@ -44,6 +44,13 @@ const shopifySigned = (body: string, secret = shopifyConnection?.secrets[0] ?? '
   'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
 });
 
+/**
+ * A hostile body as a path segment. An empty one becomes `~` (a guest log's prefix), not a plain
+ * id: an erasure of an unknown but well-formed id rightly answers 200 with nothing to erase.
+ */
+const hostileSegment = (payload: string): string =>
+  encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || '~';
+
 /** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
 export const FUZZ_TARGETS: Target[] = [
   {
@@ -143,6 +150,34 @@ export const FUZZ_TARGETS: Target[] = [
       method: 'GET',
       // Well-formed UTF-8 first: a lone surrogate cannot be put in a URL at all.
       path: `/v1/shops/demo/orders/${encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || 'x'}`,
+      headers: {
+        authorization:
+          rnd() < 0.5
+            ? `Bearer ${DEMO_ADMIN_TOKEN}`
+            : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
+      },
+    }),
+  },
+  {
+    name: 'admin customer erasure',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: 'DELETE',
+      path: `/v1/shops/demo/customers/${hostileSegment(payload)}`,
+      headers: {
+        authorization:
+          rnd() < 0.5
+            ? `Bearer ${DEMO_ADMIN_TOKEN}`
+            : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
+      },
+    }),
+  },
+  {
+    name: 'admin customer export',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: 'GET',
+      path: `/v1/shops/demo/customers/${hostileSegment(payload)}/export`,
       headers: {
         authorization:
           rnd() < 0.5
