@@ -2,34 +2,29 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import { type CustomerEvent, customerEventSchema } from '../domain/consent/customer-event.ts';
 import {
-  ConfigurationError,
   PayloadTooLargeError,
   PlatformNotConnectedError,
   ShopNotFoundError,
   ValidationError,
 } from '../domain/errors.ts';
 import { type OrderEvent, orderEventSchema } from '../domain/order/order-event.ts';
-import type { Shop } from '../domain/shop/shop-settings.ts';
 import { type ApiEvent, type ApiResult, json, pathParam, rawBody } from '../http/api.ts';
 import { httpErrors } from '../http/error-response.ts';
 import { issuesOf } from '../http/parse-body.ts';
-import type { DeliveryOutcome, PlatformRequest, PrivacyRequest } from '../platforms/platform.ts';
+import type { DeliveryOutcome, PlatformRequest } from '../platforms/platform.ts';
 import { adapterFor } from '../platforms/registry.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 import { applyCustomerEvent } from '../use-cases/change-contact-preference.ts';
 import { type IngestDeps, ingestOrderEvent } from '../use-cases/ingest-event.ts';
+import { carryOutPrivacyRequest } from '../use-cases/platform-privacy.ts';
 
 export const PLATFORM_ROUTE = 'POST /v1/shops/{shopId}/platforms/{platform}';
 /** Shopify orders with many line items run to hundreds of KB; Lambda takes 6 MB. */
 export const MAX_PLATFORM_BODY_BYTES = 1024 * 1024;
 
-/** Carries out a customer's data request or erasure that a platform relays. */
-export type PrivacyHandler = (shop: Shop, request: PrivacyRequest) => Promise<void>;
-
 export interface PlatformIntakeDeps extends IngestDeps {
   shops: ShopDirectory;
   logger: Logger;
-  privacy?: PrivacyHandler;
 }
 
 type Canonical = { kind: 'order'; event: OrderEvent } | { kind: 'customer'; event: CustomerEvent };
@@ -98,11 +93,17 @@ export const createPlatformIntakeHandler = (deps: PlatformIntakeDeps) =>
           deps.logger.info('platform delivery ignored', { ...log, reason: translation.reason });
           return respond('ignored', translation.reason);
         case 'privacy': {
-          if (!deps.privacy) {
-            throw new ConfigurationError(`no privacy handler for ${platform} data requests`);
-          }
-          await deps.privacy(record.shop, translation.request);
-          deps.logger.info('platform privacy request', { ...log, kind: translation.request.kind });
+          const outcome = await carryOutPrivacyRequest(
+            deps,
+            platform,
+            record.shop,
+            translation.request,
+          );
+          deps.logger.info('platform privacy request', {
+            ...log,
+            kind: translation.request.kind,
+            ...outcome,
+          });
           return respond('accepted');
         }
         case 'events': {

@@ -97,9 +97,7 @@ const historyFacts = (order: OrderState): string =>
  * the order was saved), or to plan payment reminders, whose channel depends on it.
  */
 const needsHistory = (before: OrderState, after: OrderState): boolean =>
-  // A checkout is no order of the customer's: it stays out of their history.
-  after.data.checkout === undefined &&
-  (historyFacts(before) !== historyFacts(after) || (!isPaid(after) && !isClosed(after)));
+  historyFacts(before) !== historyFacts(after) || (!isPaid(after) && !isClosed(after));
 
 /** A follow-up due now is created queued, and intake hands it to SQS itself. */
 const atOnce = (f: NewFollowUp, now: Date): NewFollowUp =>
