@@ -5,6 +5,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
+import { unpack } from '../../functions/store/packed.ts';
 import { DEMO_ADMIN_TOKEN, demoPlatformConnections, type LocalStack } from '../../local/stack.ts';
 import { advance, outbox, putDemoShop, startTestStack, timeline } from '../support/test-stack.ts';
 
@@ -223,6 +224,69 @@ describe('a Shopify store on the platform endpoint, over HTTP', () => {
       status: 200,
       body: { status: 'ignored', reason: "topic 'products/create' is not one we use" },
     });
+  });
+});
+
+describe("Shopify's privacy topics, carried out by the erasure and export", () => {
+  const BOB = ['bob.norman@mail.example.com', '+16136120707', 'Chestnut Street', 'Bob Norman'];
+  /** Every item, its compressed bodies decoded, as one text to search. */
+  const scan = async () => {
+    const plain = (v: unknown): unknown =>
+      v instanceof Uint8Array
+        ? unpack(v)
+        : v instanceof Set
+          ? [...v].map(plain)
+          : Array.isArray(v)
+            ? v.map(plain)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+              : v;
+    const items: unknown[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await stack.table.doc.send(
+        new ScanCommand({ TableName: stack.table.tableName, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []).map(plain));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return JSON.stringify(items);
+  };
+  const request = (extra: Record<string, unknown>) => ({
+    shop_id: 954889,
+    shop_domain: DOMAIN,
+    customer: { id: 207119551, email: 'bob.norman@mail.example.com', phone: '+16136120707' },
+    ...extra,
+  });
+
+  it('customers/data_request is answered 2xx and changes nothing', async () => {
+    const before = await scan();
+    expect(BOB.every((b) => before.includes(b))).toBe(true);
+    const answer = await deliver(
+      'customers/data_request',
+      request({ orders_requested: [450789469], data_request: { id: 9999 } }),
+    );
+    expect(answer).toEqual({ status: 202, body: { status: 'accepted' } });
+    expect(await scan()).toBe(before);
+  });
+
+  it('customers/redact erases the customer from every order, checkout and log', async () => {
+    const answer = await deliver('customers/redact', request({ orders_to_redact: [450789469] }));
+    expect(answer).toEqual({ status: 202, body: { status: 'accepted' } });
+    const after = await scan();
+    for (const piece of BOB) expect(after).not.toContain(piece);
+  });
+
+  it("shop/redact erases every customer's data of the shop", async () => {
+    const other = { ...fixture('order-paid.json'), created_at: at(1600), updated_at: at(1600) };
+    expect((await deliver('orders/create', other)).status).toBe(202);
+    expect(await scan()).toContain('jane@example.com');
+    const answer = await deliver('shop/redact', { shop_id: 954889, shop_domain: DOMAIN });
+    expect(answer).toEqual({ status: 202, body: { status: 'accepted' } });
+    const after = await scan();
+    for (const piece of ['jane@example.com', '+18885551234', 'Fake Street']) {
+      expect(after).not.toContain(piece);
+    }
   });
 });
 
