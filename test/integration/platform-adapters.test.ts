@@ -166,6 +166,12 @@ describe('Douyin over HTTP', () => {
   };
   const ORDER = '4705288465508532862';
 
+  it('answers the tag-0 check sent when the push URL is saved, storing nothing', async () => {
+    const before = await itemCount();
+    expect(await douyin('verify.json')).toEqual({ status: 200, body: { code: 0, msg: 'success' } });
+    expect(await itemCount()).toBe(before);
+  });
+
   it('an order created, paid and shipped: the shipping notice goes to the phone it carries', async () => {
     for (const file of ['trade-created.json', 'trade-paid.json', 'trade-seller-ship.json']) {
       expect(await douyin(file)).toEqual({ status: 200, body: { code: 0, msg: 'success' } });
