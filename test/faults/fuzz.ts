@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -50,6 +50,30 @@ const shopifySigned = (body: string, secret = shopifyConnection?.secrets[0] ?? '
  */
 const hostileSegment = (payload: string): string =>
   encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || '~';
+
+/** Signed as WooCommerce (HMAC), Youzan and Douyin (MD5 around the body) sign their pushes. */
+const platformSigned = (
+  platform: 'woocommerce' | 'youzan' | 'douyin',
+  body: string,
+): Record<string, string> => {
+  const c = demoPlatformConnections().find((x) => x.platform === platform);
+  const secret = c?.secrets[0] ?? '';
+  const md5 = createHash('md5')
+    .update(`${c?.clientId ?? ''}${body}${secret}`, 'utf8')
+    .digest('hex');
+  if (platform === 'woocommerce') {
+    return {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': 'order.updated',
+      'x-wc-webhook-signature': createHmac('sha256', secret).update(body).digest('base64'),
+    };
+  }
+  return {
+    'content-type': 'application/json',
+    'event-sign': md5,
+    ...(platform === 'douyin' ? { 'app-id': c?.clientId ?? '' } : {}),
+  };
+};
 
 /** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
 export const FUZZ_TARGETS: Target[] = [
@@ -113,6 +137,18 @@ export const FUZZ_TARGETS: Target[] = [
       };
     },
   },
+  ...(['woocommerce', 'youzan', 'douyin'] as const).map(
+    (platform): Target => ({
+      name: `${platform} platform endpoint (signed)`,
+      attack: (body, _r, kind) => ({
+        kind,
+        method: 'POST',
+        path: `/v1/shops/demo/platforms/${platform}`,
+        headers: platformSigned(platform, body),
+        body,
+      }),
+    }),
+  ),
   {
     name: 'inbound SMS (signed)',
     attack: (body, _r, kind) => ({
