@@ -156,8 +156,7 @@ describe('Youzan over HTTP', () => {
 
 describe('Douyin over HTTP', () => {
   const { clientId = '', secrets } = connection('douyin');
-  const douyin = (file: string) => {
-    const body = raw(`douyin/${file}`);
+  const douyin = (file: string, body = raw(`douyin/${file}`)) => {
     return post('douyin', body, {
       'content-type': 'application/json',
       'app-id': clientId,
@@ -187,5 +186,21 @@ describe('Douyin over HTTP', () => {
     const [notice] = (await outbox(stack, ORDER)).filter((m) => m.flow === 'shipping-notice');
     expect(notice).toMatchObject({ channel: 'sms', to: '+8613678643212' });
     expect(notice?.body).toContain('111111111111111');
+  });
+
+  it('a buyer shown only as a masked phone is never messaged: the notice is skipped, saying why', async () => {
+    // The sample's order under another id, so this buyer's order is not the one above.
+    const other = '4705288465508532999';
+    const body = raw('douyin/trade-masked-phone.json').replaceAll(ORDER, other);
+    expect(await douyin('', body)).toEqual({ status: 200, body: { code: 0, msg: 'success' } });
+    await advance(stack, { advance: 'PT1M' });
+    // Only staff hear of it (the old sample's parcel is long stalled): nothing to the buyer.
+    const toBuyer = (await outbox(stack, other)).filter((m) => m.channel !== 'webhook');
+    expect(toBuyer).toEqual([]);
+    const t = await timeline(stack, other);
+    expect(t.body.followUps.find((f) => f.flow === 'shipping-notice')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining("the buyer's phone is masked by douyin (136****3212)"),
+    });
   });
 });
