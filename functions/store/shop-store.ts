@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
+import type { PlatformConnection } from '../platforms/platform.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
 
@@ -20,6 +21,8 @@ export interface ShopRecord {
   /** SHA-256 hex digests of the admin bearer tokens; the tokens themselves are never stored. */
   adminTokenHashes: string[];
   staffWebhook?: StaffWebhook;
+  /** The shop platforms (Shopify, WooCommerce, …) whose webhooks this shop takes, with their secrets. */
+  platformConnections?: PlatformConnection[];
 }
 
 interface ShopItem extends ShopRecord {
@@ -33,6 +36,7 @@ const fromItem = (item: ShopItem): ShopRecord => ({
   webhookSecrets: item.webhookSecrets ?? [],
   adminTokenHashes: item.adminTokenHashes ?? [],
   ...(item.staffWebhook ? { staffWebhook: item.staffWebhook } : {}),
+  ...(item.platformConnections?.length ? { platformConnections: item.platformConnections } : {}),
 });
 
 export const getShop = async (t: TableRef, shopId: string): Promise<ShopRecord | undefined> => {

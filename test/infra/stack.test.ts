@@ -449,7 +449,17 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 11);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 12);
+  });
+
+  it('routes the platforms webhooks to the intake function, which holds their secrets', () => {
+    const routes = dev.template.findResources('AWS::ApiGatewayV2::Route');
+    const byKey = (key: string) =>
+      Object.values(routes).find((r) => r.Properties.RouteKey === key)?.Properties.Target;
+    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toBeDefined();
+    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toEqual(
+      byKey('POST /v1/shops/{shopId}/events'),
+    );
   });
 });
 
