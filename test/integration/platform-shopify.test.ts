@@ -67,9 +67,10 @@ const deliver = async (topic: string, body: unknown, o: Delivery = {}) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-/** Shopify's sample order, its times moved onto the test clock. */
+/** Shopify's sample order, awaiting a manual payment, its times moved onto the test clock. */
 const order = (extra: Record<string, unknown> = {}) => ({
   ...fixture('order-authorized.json'),
+  financial_status: 'pending',
   created_at: at(0),
   updated_at: at(0),
   checkout_token: CHECKOUT_B,

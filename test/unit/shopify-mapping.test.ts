@@ -47,11 +47,12 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 'order.created: orders/create, authorized = unpaid; its checkout is closed',
+    row: 'order.paid: orders/create, authorized = paid (only the capture is left); its checkout is closed',
     topic: 'orders/create',
     body: fixture('order-authorized.json'),
     expect: [
       ['order.created', '450789469'],
+      ['order.paid', '450789469'],
       ['order.closed', 'checkout-bd5a8aa1ecd019dd3520ff791ee3a24c'],
     ],
   },

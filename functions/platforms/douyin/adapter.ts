@@ -4,7 +4,7 @@ import { validate } from '../../http/parse-body.ts';
 import type { PlatformAdapter, PlatformRequest, Translation } from '../platform.ts';
 import { mapDouyinBatch } from './mapping.ts';
 import { douyinBatchSchema, MAX_DOUYIN_BODY_BYTES } from './payload.ts';
-import { parsePreciseJson } from './precise-json.ts';
+import { readPlatformJson } from '../read-json.ts';
 import { verifyDouyinSignature } from './signature.ts';
 
 const translate = (request: PlatformRequest): Translation => {
@@ -14,7 +14,7 @@ const translate = (request: PlatformRequest): Translation => {
       { path: '(body)', message: `is ${size} bytes; the limit is ${MAX_DOUYIN_BODY_BYTES}` },
     ]);
   }
-  const translation = mapDouyinBatch(validate(parsePreciseJson(request.body), douyinBatchSchema));
+  const translation = mapDouyinBatch(validate(readPlatformJson(request.body), douyinBatchSchema));
   if (translation.kind === 'events') {
     for (const event of translation.events) validate(event, orderEventSchema);
   }

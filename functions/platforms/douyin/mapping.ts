@@ -17,7 +17,7 @@ import {
   douyinRefundDataSchema,
   douyinTradeDataSchema,
 } from './payload.ts';
-import { parsePreciseJson } from './precise-json.ts';
+import { readPlatformJson } from '../read-json.ts';
 
 type TradeTime = 'create_time' | 'pay_time' | 'update_time' | 'complete_time' | 'cancel_time';
 type Rule =
@@ -168,7 +168,7 @@ const shipmentOf = (
 
 /** The message's data, a JSON string as documented (an object is read as it is). */
 const readData = (message: DouyinMessage): unknown =>
-  typeof message.data === 'string' ? parsePreciseJson(message.data) : message.data;
+  typeof message.data === 'string' ? readPlatformJson(message.data) : message.data;
 
 const tradeEvent = (message: DouyinMessage, rule: Extract<Rule, { data: 'trade' }>): OrderEvent => {
   const data = within('data', () => validate(readData(message), douyinTradeDataSchema));

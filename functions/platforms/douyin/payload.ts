@@ -7,7 +7,7 @@ export const MAX_DOUYIN_BATCH = 500;
 
 const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) => text(max).nullish();
-/** Ids arrive as JSON numbers (read exactly by precise-json) or strings: kept as digit strings. */
+/** Ids arrive as JSON numbers (read exactly by readPlatformJson) or strings: kept as digit strings. */
 const id = z.union([
   text(64).regex(/^\d+$/, 'must be a numeric id'),
   z.number().int().nonnegative(),

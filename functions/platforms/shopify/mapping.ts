@@ -43,8 +43,12 @@ export interface ShopifyDelivery {
 /** The checkout's entity in our store: a checkout is chased like an order, under its own id. */
 export const checkoutOrderId = (token: string): string => `checkout-${token}`;
 
-/** Only these states mean paid; `pending` and `authorized` are unpaid (and `voided` never paid). */
-const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
+/**
+ * The buyer has paid in these states. `authorized` counts: the card is held and only the capture
+ * is left, which is the merchant's to do, so a "please pay" to the buyer would be wrong. Only
+ * `pending` (manual methods: bank transfer, cash on delivery) leaves the buyer something to pay.
+ */
+const PAID = new Set(['authorized', 'paid', 'partially_paid', 'partially_refunded', 'refunded']);
 
 type Present<T> = Exclude<T, null | undefined>;
 const present = <T>(v: T): v is Present<T> => v !== null && v !== undefined && v !== '';
