@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as z from 'zod';
 import { ValidationError } from '../../domain/errors.ts';
@@ -124,7 +125,8 @@ const itemsOf = (order: WooOrder): OrderItem[] | undefined => {
       const price = unitPrice(line.price);
       return {
         sku: sku.slice(0, 128),
-        name: (present(line.name) ?? sku).slice(0, 300),
+        // WordPress hands product names out HTML-encoded ("Ship Your Idea &ndash; …").
+        name: (present(decodeHTML(line.name ?? '')) ?? sku).slice(0, 300),
         quantity: line.quantity,
         ...(price ? { price } : {}),
       };

@@ -230,7 +230,9 @@ describe('WooCommerce order data', () => {
         { sku: 'product-93', name: 'Woo Single #1', quantity: 2, price: '3.00' },
         {
           sku: 'Bar3',
-          name: 'Ship Your Idea &ndash; Color: Black, Size: M Test',
+          // WordPress sends product names HTML-encoded; they are decoded once, so an email does
+          // not show "&ndash;" after its own escaping.
+          name: 'Ship Your Idea – Color: Black, Size: M Test',
           quantity: 1,
           price: '12.00',
         },
