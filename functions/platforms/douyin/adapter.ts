@@ -2,9 +2,9 @@ import { ValidationError } from '../../domain/errors.ts';
 import { orderEventSchema } from '../../domain/order/order-event.ts';
 import { validate } from '../../http/parse-body.ts';
 import type { PlatformAdapter, PlatformRequest, Translation } from '../platform.ts';
+import { readPlatformJson } from '../read-json.ts';
 import { mapDouyinBatch } from './mapping.ts';
 import { douyinBatchSchema, MAX_DOUYIN_BODY_BYTES } from './payload.ts';
-import { readPlatformJson } from '../read-json.ts';
 import { verifyDouyinSignature } from './signature.ts';
 
 const translate = (request: PlatformRequest): Translation => {

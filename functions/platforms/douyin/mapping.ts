@@ -10,6 +10,7 @@ import type {
 } from '../../domain/order/order-event.ts';
 import { validate } from '../../http/parse-body.ts';
 import type { Translation } from '../platform.ts';
+import { readPlatformJson } from '../read-json.ts';
 import {
   type DouyinMessage,
   type DouyinRefundData,
@@ -17,7 +18,6 @@ import {
   douyinRefundDataSchema,
   douyinTradeDataSchema,
 } from './payload.ts';
-import { readPlatformJson } from '../read-json.ts';
 
 type TradeTime = 'create_time' | 'pay_time' | 'update_time' | 'complete_time' | 'cancel_time';
 type Rule =

@@ -4,9 +4,9 @@ import type { OrderEventType } from '../../../functions/domain/order/order-event
 import { applyEvent, emptyOrder, statusOf } from '../../../functions/domain/order/order-state.ts';
 import { douyinAdapter } from '../../../functions/platforms/douyin/adapter.ts';
 import { douyinContactOf, yuanFromFen } from '../../../functions/platforms/douyin/mapping.ts';
-import { readPlatformJson } from '../../../functions/platforms/read-json.ts';
 import { douyinSignature } from '../../../functions/platforms/douyin/signature.ts';
 import type { PlatformConnection, PlatformRequest } from '../../../functions/platforms/platform.ts';
+import { readPlatformJson } from '../../../functions/platforms/read-json.ts';
 import { eventsOf, fixture, paths } from './platform-fixtures.ts';
 
 const APP_KEY = '7023456789012345678';
