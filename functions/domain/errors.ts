@@ -137,3 +137,11 @@ export class RateLimitedError extends FollowUpError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** A template key the catalog does not have: nothing would ever send it. */
+export class TemplateNotFoundError extends FollowUpError {
+  constructor(key: string) {
+    super('not_found', `'${key}' is not a template of the catalog (flow/template/channel/locale)`);
+    this.name = 'TemplateNotFoundError';
+  }
+}

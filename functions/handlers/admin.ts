@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { requireAction } from '../domain/access/principal.ts';
 import type { Clock } from '../domain/clock.ts';
 import {
   CONTACT_CHANNELS,
@@ -11,6 +12,7 @@ import { RouteNotFoundError, ShopNotFoundError, ValidationError } from '../domai
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
+import { bearerTokenVerifier, resolvePrincipal } from '../http/auth/principal.ts';
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
 import { getContactPreference } from '../store/contact-preference-store.ts';
@@ -77,7 +79,10 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         if (!authorization) requireAdminToken(authorization, []);
         throw new ShopNotFoundError(shopId);
       }
-      requireAdminToken(authorization, record.adminTokenHashes);
+      // Reads need a viewer; a contact preference an editor (opt out) or a publisher (opt in).
+      const principal = await resolvePrincipal(event, record, [bearerTokenVerifier(deps.table)]);
+      if (event.routeKey !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
+        requireAction(principal, 'read');
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
@@ -92,6 +97,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const contact = contactOf(event);
           const { optedOut } = parseJsonBody(rawBody(event), preferenceBody);
+          requireAction(principal, optedOut ? 'opt-out-contact' : 'opt-in-contact');
           const stored = await setContactPreference(deps, shopId, {
             ...contact,
             optedOut,
@@ -99,6 +105,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
           });
           deps.logger.info('contact preference set', {
             shopId,
+            actor: principal.actor,
             channel: contact.channel,
             optedOut,
           });
