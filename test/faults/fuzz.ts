@@ -3,7 +3,12 @@ import { runInNewContext } from 'node:vm';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { random } from '../../bench/harness/event-mix.ts';
-import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
+import {
+  DEMO_ADMIN_TOKEN,
+  DEMO_PEOPLE,
+  DEMO_WEBHOOK_SECRET,
+  type LocalStack,
+} from '../../local/stack.ts';
 
 /** A hostile request: method, path, headers and raw body. */
 interface Attack {
@@ -104,6 +109,41 @@ export const FUZZ_TARGETS: Target[] = [
             ? `Bearer ${DEMO_ADMIN_TOKEN}`
             : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
       },
+    }),
+  },
+  {
+    name: 'template draft',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'PUT',
+      path: '/v1/shops/demo/templates/payment-reminder/first/sms/zh-CN/draft',
+      headers: {
+        authorization: `Bearer ${DEMO_PEOPLE.editor.token}`,
+        'content-type': 'application/json',
+      },
+      body,
+    }),
+  },
+  {
+    name: 'template preview',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/templates/payment-reminder/first/sms/zh-CN/preview',
+      headers: {
+        authorization: `Bearer ${DEMO_PEOPLE.editor.token}`,
+        'content-type': 'application/json',
+      },
+      body,
+    }),
+  },
+  {
+    name: 'template key',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: rnd() < 0.5 ? 'GET' : 'POST',
+      path: `/v1/shops/demo/templates/payment-reminder/${encodeURIComponent(Buffer.from(payload.slice(0, 500)).toString()) || 'x'}/sms/zh-CN${rnd() < 0.5 ? '' : '/publish'}`,
+      headers: { authorization: `Bearer ${DEMO_PEOPLE.publisher.token}` },
     }),
   },
 ];
