@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import { putPerson } from '../../functions/store/people-store.ts';
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, type LocalStack } from '../../local/stack.ts';
+import { pullTemplates, pushTemplates } from '../../scripts/templates-sync.ts';
 import { customer, emit } from '../support/flow-helpers.ts';
 import { advance, putDemoShop, startTestStack, timeline } from '../support/test-stack.ts';
 
@@ -261,5 +264,43 @@ describe('a shop words its own messages', () => {
     const bad = await call('GET', '/v1/shops/demo/audit?from=yesterday', VIEWER);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toContainEqual(expect.objectContaining({ path: 'from' }));
+  });
+
+  it('pushes a folder of templates as drafts, publishes the clean ones, and pulls the effective set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shop-words-'));
+    const clean = readFileSync('templates/shipping-notice/shipped/sms.en.hbs', 'utf8').replace(
+      '{{shop.name}}',
+      '{{shop.name}} (pushed)',
+    );
+    const banned = `${readFileSync('templates/delivered/delivered/sms.zh-CN.hbs', 'utf8').trimEnd()}好评返现。\n`;
+    mkdirSync(join(dir, 'shipping-notice/shipped'), { recursive: true });
+    mkdirSync(join(dir, 'delivered/delivered'), { recursive: true });
+    writeFileSync(join(dir, 'shipping-notice/shipped/sms.en.hbs'), clean);
+    writeFileSync(join(dir, 'delivered/delivered/sms.zh-CN.hbs'), banned);
+    const o = { api: stack.url, token: PUBLISHER, shop: 'demo', log: () => undefined };
+    await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
+    const pushed = await pushTemplates({ ...o, dir, publish: true });
+    expect(pushed.map((r) => [r.key, r.status])).toEqual([
+      ['delivered/delivered/sms/zh-CN', 'draft'],
+      ['shipping-notice/shipped/sms/en', 'published'],
+    ]);
+    expect(pushed[0]?.findings).toContainEqual(
+      expect.objectContaining({ rule: 'banned-review-incentive' }),
+    );
+
+    const out = mkdtempSync(join(tmpdir(), 'pulled-'));
+    const pulled = await pullTemplates({ ...o, dir: out });
+    expect(pulled).toContainEqual({
+      key: 'shipping-notice/shipped/sms/en',
+      source: 'shop',
+      version: 1,
+    });
+    expect(readFileSync(join(out, 'shipping-notice/shipped/sms.en.hbs'), 'utf8')).toBe(clean);
+    expect(readFileSync(join(out, 'payment-reminder/first/sms.zh-CN.hbs'), 'utf8')).toContain(
+      '期待再会',
+    );
+    expect(readFileSync(join(out, 'delivered/delivered/sms.zh-CN.hbs'), 'utf8')).not.toContain(
+      '好评返现',
+    );
   });
 });
