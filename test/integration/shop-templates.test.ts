@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,11 @@ import { customer, emit } from '../support/flow-helpers.ts';
 import { advance, putDemoShop, startTestStack, timeline } from '../support/test-stack.ts';
 
 let stack: LocalStack;
+// A copy of the shipped templates, so a test can play a deploy that changes a default.
+const templatesDir = mkdtempSync(join(tmpdir(), 'defaults-'));
 beforeAll(async () => {
-  stack = await startTestStack();
+  cpSync('templates', templatesDir, { recursive: true });
+  stack = await startTestStack({ templatesDir });
   // A second shop with its own admin token, which must see nothing of the demo shop.
   await stack.putShop({
     shop: {
@@ -201,6 +204,24 @@ describe('a shop words its own messages', () => {
     expect(reminder.body).toContain('期待再会');
     expect(reminder.template).toEqual({ key: KEY, source: 'shop', version: 5 });
     expect((await call('POST', `${BASE}/approve`, 'second-publisher-token')).status).toBe(409);
+  });
+
+  it('tells the shop when a deploy changed a default it overrides, with a line diff', async () => {
+    const list = async () =>
+      (await call('GET', '/v1/shops/demo/templates', VIEWER)).body.templates.find(
+        (t: { key: string }) => t.key === KEY,
+      );
+    expect((await list()).defaultChanged).toBe(false);
+    writeFileSync(
+      join(templatesDir, 'payment-reminder/first/sms.zh-CN.hbs'),
+      DEFAULT_TEXT.replace('已付款请忽略。', '已付款请忽略，感谢支持。'),
+    );
+    expect((await list()).defaultChanged).toBe(true);
+    const one = await call('GET', BASE, VIEWER);
+    expect(one.body.defaultChanged.diff).toContain('+');
+    expect(one.body.defaultChanged.diff).toContain('感谢支持');
+    writeFileSync(join(templatesDir, 'payment-reminder/first/sms.zh-CN.hbs'), DEFAULT_TEXT);
+    expect((await list()).defaultChanged).toBe(false);
   });
 
   it('previews from a real order with personal data masked, a sample, or unsaved text', async () => {
