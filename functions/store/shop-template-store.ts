@@ -98,7 +98,16 @@ export const getVersion = async (
 const auditPut = (t: TableRef, shopId: string, entry: AuditEntry) => ({
   Put: {
     TableName: t.tableName,
-    Item: { ...auditKey(shopId, entry.at, randomUUID()), type: 'audit', ...entry },
+    // Entries of the same instant keep the order they were written in (the process's clock).
+    Item: {
+      ...auditKey(
+        shopId,
+        entry.at,
+        `${String(process.hrtime.bigint()).padStart(20, '0')}-${randomUUID().slice(0, 8)}`,
+      ),
+      type: 'audit',
+      ...entry,
+    },
   },
 });
 

@@ -16,6 +16,6 @@ export interface Principal {
 export const requireAction = (principal: Principal, action: Action): void => {
   if (!may(principal.role, action))
     throw new ForbiddenError(
-      `${principal.actor} is a ${principal.role}; ${action} needs ${ACTIONS[action]} or above`,
+      `${principal.actor} (role ${principal.role}) may not ${action}: that needs ${ACTIONS[action]} or above`,
     );
 };
