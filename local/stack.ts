@@ -262,6 +262,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       loadVersion: async (shopId, key, version) =>
         (await getVersion(table, shopId, key, version))?.parts,
       compiler: async () => compileSources,
+      onCompileError: (error, at) =>
+        logger.error('a published template does not compile; its default is sent', {
+          error,
+          ...at,
+        }),
     });
     const defaultTemplates = () =>
       defaultTemplatesOf(

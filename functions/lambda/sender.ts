@@ -41,6 +41,8 @@ export const handler = createSenderHandler({
     loadVersion: async (shopId, key, version) =>
       (await getVersion(table, shopId, key, version))?.parts,
     compiler: onFirstUse(() => loadTemplateCompiler(compilerPath)),
+    onCompileError: (error, at) =>
+      logger.error('a published template does not compile; its default is sent', { error, ...at }),
   }),
   transports: {
     sms: createSmsTransport(

@@ -25,6 +25,11 @@ export interface ShopRenderersOptions {
   compiler: () => Promise<TemplateCompiler>;
   /** Compiled versions kept per process; past it the cache starts again (bounded memory). */
   maxCompiled?: number;
+  /**
+   * A published version that does not compile here (it passed the check when published, so a
+   * changed engine): its key falls back to the default, the timeline says so, and this is told.
+   */
+  onCompileError?: (error: Error, at: { shopId: string; key: string; version: number }) => void;
 }
 
 /**
@@ -36,7 +41,11 @@ export const createShopRenderers = (o: ShopRenderersOptions): ShopRenderers => {
   const compiled = new Map<string, CompiledTemplate>();
   const composed = new Map<string, { signature: string; renderer: Renderer }>();
   const maxCompiled = o.maxCompiled ?? 2_000;
-  const compileOne = async (shopId: string, key: string, version: number) => {
+  const compileOne = async (
+    shopId: string,
+    key: string,
+    version: number,
+  ): Promise<CompiledTemplate | undefined> => {
     const id = `${shopId}/${key}@${version}`;
     const hit = compiled.get(id);
     if (hit) return hit;
@@ -46,18 +55,24 @@ export const createShopRenderers = (o: ShopRenderersOptions): ShopRenderers => {
     if (!parts) throw new Error(`shop ${shopId} has no version ${version} of ${key}`);
     const compile = await o.compiler();
     const frontMatter = parts.subject !== undefined ? { subject: parts.subject } : {};
-    const [template] = compile([
-      {
-        ...k,
-        channel: k.channel as Channel,
-        path: `${shopId}:${key}@${version}`,
-        frontMatter,
-        body: parts.body,
-        bodyLine: 1,
-        version,
-      },
-    ]);
-    if (!template) throw new Error(`${key}@${version} did not compile`);
+    let template: CompiledTemplate | undefined;
+    try {
+      [template] = compile([
+        {
+          ...k,
+          channel: k.channel as Channel,
+          path: `${shopId}:${key}@${version}`,
+          frontMatter,
+          body: parts.body,
+          bodyLine: 1,
+          version,
+        },
+      ]);
+    } catch (err) {
+      o.onCompileError?.(err as Error, { shopId, key, version });
+      return undefined;
+    }
+    if (!template) return undefined;
     if (compiled.size >= maxCompiled) compiled.clear();
     compiled.set(id, template);
     return template;
@@ -74,7 +89,10 @@ export const createShopRenderers = (o: ShopRenderersOptions): ShopRenderers => {
       if (known?.signature === signature) return known.renderer;
       const own = await Promise.all(versions.map(([key, v]) => compileOne(shopId, key, v)));
       // The shop's entries come last: the renderer's lookup keeps the last one per key.
-      const renderer = createTemplateRenderer([...o.defaults, ...own]);
+      const renderer = createTemplateRenderer([
+        ...o.defaults,
+        ...own.filter((t): t is CompiledTemplate => t !== undefined),
+      ]);
       composed.set(shopId, { signature, renderer });
       return renderer;
     },

@@ -301,6 +301,27 @@ describe('the sender’s renderer per shop', () => {
     expect(loadVersion).toHaveBeenCalledTimes(2);
   });
 
+  it('sends the default, and says so, when a published version does not compile here', async () => {
+    const onCompileError = vi.fn();
+    const renderers = createShopRenderers({
+      defaults,
+      loadVersion: async () => ({ body: '{{#if order.number}}unclosed' }),
+      compiler: async () => compileSources,
+      onCompileError,
+    });
+    const own = await renderers.forShop(shopWith({ 'payment-reminder/first/sms/en': 7 }));
+    expect(own.render(request('en'))).toMatchObject({
+      body: 'Default #1',
+      template: { key: 'payment-reminder/first/sms/en' },
+    });
+    expect(own.render(request('en')).template.version).toBeUndefined();
+    expect(onCompileError).toHaveBeenCalledWith(expect.any(Error), {
+      shopId: 'demo',
+      key: 'payment-reminder/first/sms/en',
+      version: 7,
+    });
+  });
+
   it('compiles marketer text in the isolated environment: no prototype reads', async () => {
     const loadVersion = async () => ({ body: '[{{constructor.name}}][{{order.__proto__}}]' });
     const renderers = createShopRenderers({
