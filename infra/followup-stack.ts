@@ -29,6 +29,13 @@ export interface FollowUpStackProps extends StackProps {
 }
 
 const SENDER_TIMEOUT = Duration.seconds(30);
+/** The items customer erasure writes: orders and follow-ups, customers and logs, buyers, preferences. */
+export const ERASURE_LEADING_KEYS = [
+  'SHOP#*#ORDER#*',
+  'SHOP#*#CUSTOMER#*',
+  'SHOP#*#BUYERS#*',
+  'SHOP#*#CONTACT#*',
+];
 
 /** The whole system in one stack: data, queue, functions, API, schedules, alarms. */
 export class FollowUpStack extends Stack {
@@ -91,6 +98,16 @@ export class FollowUpStack extends Stack {
         actions: ['dynamodb:PutItem'],
         resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] } },
+      }),
+    );
+    // Customer erasure blanks orders and follow-ups and deletes logs, histories and buyers entries.
+    admin.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ERASURE_LEADING_KEYS },
+        },
       }),
     );
 

@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { orderEventJsonSchema } from '../functions/domain/order/order-event-json-schema.ts';
 
-const path = new URL('../schemas/order-event.schema.json', import.meta.url);
+const path = fileURLToPath(new URL('../schemas/order-event.schema.json', import.meta.url));
 writeFileSync(path, `${JSON.stringify(orderEventJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${path.pathname}`);
+// Written in the house format, so `npm run lint` stays clean after a regeneration.
+execFileSync('npx', ['biome', 'format', '--write', path], { stdio: 'ignore' });
+console.log(`wrote ${path}`);

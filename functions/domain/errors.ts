@@ -145,3 +145,10 @@ export class TemplateNotFoundError extends FollowUpError {
     this.name = 'TemplateNotFoundError';
   }
 }
+
+export class CustomerNotFoundError extends FollowUpError {
+  constructor(shopId: string, customerId: string) {
+    super('not_found', `nothing is held about customer '${customerId}' in shop '${shopId}'`);
+    this.name = 'CustomerNotFoundError';
+  }
+}

@@ -8,7 +8,12 @@ import {
   type ContactChannel,
   normalizeAddress,
 } from '../domain/consent/contact-preference.ts';
-import { RouteNotFoundError, ShopNotFoundError, ValidationError } from '../domain/errors.ts';
+import {
+  CustomerNotFoundError,
+  RouteNotFoundError,
+  ShopNotFoundError,
+  ValidationError,
+} from '../domain/errors.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
@@ -19,6 +24,8 @@ import { getContactPreference } from '../store/contact-preference-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 import { setContactPreference } from '../use-cases/change-contact-preference.ts';
+import { eraseCustomer } from '../use-cases/erase-customer.ts';
+import { exportCustomer } from '../use-cases/export-customer.ts';
 import { flowReport } from '../use-cases/flow-report.ts';
 import { getOrderTimeline } from '../use-cases/get-order-timeline.ts';
 import { previewNextPaymentSweep } from '../use-cases/preview-payment-sweep.ts';
@@ -38,8 +45,15 @@ export const ADMIN_ROUTES = [
   'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
   'GET /v1/shops/{shopId}/sweeps/payment/preview',
   'GET /v1/shops/{shopId}/reports/flows',
+  'DELETE /v1/shops/{shopId}/customers/{customerId}',
+  'GET /v1/shops/{shopId}/customers/{customerId}/export',
 ] as const;
 type AdminRoute = (typeof ADMIN_ROUTES)[number];
+/** A customer's whole data, out or gone: the shop's admin decides (GDPR, PIPL requests). */
+const CUSTOMER_DATA_ROUTES: readonly AdminRoute[] = [
+  'DELETE /v1/shops/{shopId}/customers/{customerId}',
+  'GET /v1/shops/{shopId}/customers/{customerId}/export',
+];
 
 const ADDRESS: Record<ContactChannel, z.ZodType<string>> = {
   sms: z
@@ -67,6 +81,31 @@ const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string 
 
 const preferenceBody = z.object({ optedOut: z.boolean() }).strict();
 
+/**
+ * Platform customer ids (Shopify, WooCommerce, Youzan, Douyin: digits or open ids; UUIDs; emails).
+ * `~` would name a guest's contact log, so it cannot start an id.
+ */
+const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+=|/-]{0,127}$/;
+
+const customerIdOf = (event: ApiEvent): string => {
+  let id: string | undefined;
+  try {
+    id = pathParam(event, 'customerId');
+  } catch {
+    id = undefined;
+  }
+  if (id === undefined || !CUSTOMER_ID.test(id)) {
+    throw new ValidationError('invalid customer id', [
+      {
+        path: 'customerId',
+        message:
+          'must be 1 to 128 characters: letters, digits and . _ : @ + = | / -, starting with a letter or digit',
+      },
+    ]);
+  }
+  return id;
+};
+
 /** The operations API: per-shop bearer token; what the system did and why, and contact choices. */
 export const createAdminHandler = (deps: AdminHandlerDeps) =>
   middy<ApiEvent, ApiResult>()
@@ -79,10 +118,12 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         if (!authorization) requireAdminToken(authorization, []);
         throw new ShopNotFoundError(shopId);
       }
-      // Reads need a viewer; a contact preference an editor (opt out) or a publisher (opt in).
+      // Reads need a viewer; a contact preference an editor (opt out) or a publisher (opt in,
+      // decided by the body below); a customer's export or erasure the shop's admin.
       const principal = await resolvePrincipal(event, record, [bearerTokenVerifier(deps.table)]);
-      if (event.routeKey !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
-        requireAction(principal, 'read');
+      const route = event.routeKey as AdminRoute;
+      if (route !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
+        requireAction(principal, CUSTOMER_DATA_ROUTES.includes(route) ? 'customer-data' : 'read');
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
@@ -132,6 +173,33 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
               to: event.queryStringParameters?.to,
             }),
           );
+        case 'DELETE /v1/shops/{shopId}/customers/{customerId}': {
+          const report = await eraseCustomer(
+            deps,
+            shopId,
+            { customerId: customerIdOf(event) },
+            'erasure requested through the operations API',
+          );
+          deps.logger.info('customer erased', {
+            shopId,
+            status: report.status,
+            erased: report.erased,
+            inFlight: report.inFlight,
+          });
+          return json(200, report);
+        }
+        case 'GET /v1/shops/{shopId}/customers/{customerId}/export': {
+          const customerId = customerIdOf(event);
+          const exported = await exportCustomer(deps, shopId, { customerId });
+          const holdsAny =
+            exported.orders.length ||
+            exported.contactLog.length ||
+            exported.contactPreferences.length ||
+            exported.histories.length ||
+            exported.buyerMonths.length;
+          if (!holdsAny) throw new CustomerNotFoundError(shopId, customerId);
+          return json(200, exported);
+        }
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       }

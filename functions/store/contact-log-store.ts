@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactLog, ContactLogEntry } from '../domain/policy/contact-log.ts';
 import { entriesSince } from '../domain/policy/contact-log.ts';
 import { isConditionFailed, type TableRef } from './dynamo.ts';
@@ -98,4 +98,20 @@ export const removeContact = async (
       if (!(err instanceof ContactLogChanged) || attempt >= 8) throw err;
     }
   }
+};
+
+/** Deletes a customer's or guest's log; true when there was one. */
+export const deleteContactLog = async (
+  t: TableRef,
+  shopId: string,
+  subject: string,
+): Promise<boolean> => {
+  const out = await t.doc.send(
+    new DeleteCommand({
+      TableName: t.tableName,
+      Key: contactLogKey(shopId, subject),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return out.Attributes !== undefined;
 };

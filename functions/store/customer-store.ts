@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerHistory } from '../domain/order/customer-history.ts';
 import { ignoreConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { buyerKey, buyersPk, customerKey } from './table.ts';
@@ -125,4 +125,54 @@ export const listBuyersSince = async (
     }
   }
   return [...latest.values()];
+};
+
+/** Deletes the customer's history; true when there was one. */
+export const deleteCustomerHistory = async (
+  t: TableRef,
+  shopId: string,
+  customerId: string,
+): Promise<boolean> => {
+  const out = await t.doc.send(
+    new DeleteCommand({
+      TableName: t.tableName,
+      Key: customerKey(shopId, customerId),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return out.Attributes !== undefined;
+};
+
+/** The month partition a paid order placed at `placedAt` is noted in (UTC months). */
+export const buyerMonthOf = (placedAt: string): string => monthOf(placedAt);
+
+export const getBuyer = async (
+  t: TableRef,
+  shopId: string,
+  month: string,
+  customerId: string,
+): Promise<Buyer | undefined> => {
+  const out = await t.doc.send(
+    new GetCommand({ TableName: t.tableName, Key: buyerKey(shopId, month, customerId) }),
+  );
+  if (!out.Item) return undefined;
+  const { orderId, placedAt } = out.Item as Buyer;
+  return { customerId, orderId, placedAt };
+};
+
+/** Deletes the customer's entry of one month's buyers; true when there was one. */
+export const deleteBuyer = async (
+  t: TableRef,
+  shopId: string,
+  month: string,
+  customerId: string,
+): Promise<boolean> => {
+  const out = await t.doc.send(
+    new DeleteCommand({
+      TableName: t.tableName,
+      Key: buyerKey(shopId, month, customerId),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return out.Attributes !== undefined;
 };

@@ -388,3 +388,48 @@ export const recordOutcome = async (
     }),
   );
 };
+
+export interface FollowUpBlanking {
+  reason?: string;
+  lastError?: string;
+  about?: FollowUp['about'];
+}
+
+/**
+ * Rewrites the texts and subject of a follow-up without a customer's personal data, unless it
+ * changed since it was read (`seenUpdatedAt`): false then, and the caller reads it again. Status
+ * and times stay, so the flow counters see no change.
+ */
+export const blankFollowUp = async (
+  t: TableRef,
+  key: FollowUpKey,
+  patch: FollowUpBlanking,
+  seenUpdatedAt: string,
+): Promise<boolean> => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':seen': seenUpdatedAt };
+  const set = Object.entries(patch)
+    .filter(([, v]) => v !== undefined)
+    .map(([name, value]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      return `#${name} = :${name}`;
+    });
+  if (set.length === 0) return true;
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(key),
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: 'updatedAt = :seen',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+};

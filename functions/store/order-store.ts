@@ -6,7 +6,7 @@ import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
 import { pack, unpack } from './packed.ts';
 import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
 
-type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events'>;
+type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events' | 'erasedAt'>;
 
 /**
  * The order's data, milestones and event ids travel as one Brotli-compressed attribute: about
@@ -32,6 +32,7 @@ const packBody = (state: OrderState): Uint8Array =>
     dataAsOf: state.dataAsOf,
     milestones: state.milestones,
     events: state.events,
+    ...(state.erasedAt ? { erasedAt: state.erasedAt } : {}),
   } satisfies OrderBody);
 
 const unpackBody = (item: Record<string, unknown>): OrderBody =>
@@ -60,6 +61,7 @@ const toState = (item: Record<string, unknown>): OrderState => {
     milestones: body.milestones,
     events: body.events,
     version: Number(item.version),
+    ...(body.erasedAt ? { erasedAt: body.erasedAt } : {}),
   };
 };
 
@@ -95,7 +97,9 @@ export const readOrderPartition = async (
 export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderState> => {
   const next = { ...state, version: state.version + 1 };
   const placed = placedAt(next);
-  const awaitingPayment = !isPaid(next) && !isClosed(next) && placed !== undefined;
+  // An erased order has no one left to chase: it leaves the sweep's index.
+  const awaitingPayment =
+    !isPaid(next) && !isClosed(next) && placed !== undefined && next.erasedAt === undefined;
   const item: OrderItem = {
     ...orderKey(state.shopId, state.orderId),
     type: 'order',

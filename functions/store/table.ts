@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The single table's data model: every key and index is built here and nowhere else.
  *
@@ -9,7 +11,7 @@
  * | customer    | SHOP#<shopId>#CUSTOMER#<id>     | CUSTOMER                   |
  * | contact log | SHOP#<shopId>#CUSTOMER#<id>     | CONTACT_LOG                |
  * | buyer       | SHOP#<shopId>#BUYERS#<YYYY-MM>  | <customerId>               |
- * | contact     | SHOP#<shopId>#CONTACT#<ch>:<addr> | PREFERENCE               |
+ * | contact     | SHOP#<shopId>#CONTACT#<ch>#<sha256(ch:addr)> | PREFERENCE    |
  * | event seen  | SHOP#<shopId>#EVENT#<eventId>   | EVENT                      |
  * | flow stats  | SHOP#<shopId>#FLOWSTATS         | <YYYY-MM-DD>#<flow>#<step> |
  * | report mark | SHOP#<shopId>#ORDER#<orderId>   | REPORT#<kind>              |
@@ -69,8 +71,19 @@ export const buyerKey = (shopId: string, month: string, customerId: string) => (
 });
 export const buyersPk = (shopId: string, month: string) => `SHOP#${shopId}#BUYERS#${month}`;
 
-/** Opt-out state is per address, not per customer id: an inbound STOP knows only the phone number. */
+/**
+ * Opt-out state is per address, not per customer id: an inbound STOP knows only the phone number.
+ * The key holds a SHA-256 of the normalised address, the address only an attribute, so erasing a
+ * customer removes the attribute and the opt-out stays findable by the sender's one read.
+ */
 export const contactKey = (shopId: string, channel: string, address: string) => ({
+  pk: `SHOP#${shopId}#CONTACT#${channel}#${addressDigest(channel, address)}`,
+  sk: 'PREFERENCE',
+});
+export const addressDigest = (channel: string, address: string): string =>
+  createHash('sha256').update(`${channel}:${address}`).digest('hex');
+/** Where preferences were kept before the key was hashed: still read, copied on a change, erased. */
+export const legacyContactKey = (shopId: string, channel: string, address: string) => ({
   pk: `SHOP#${shopId}#CONTACT#${channel}:${address}`,
   sk: 'PREFERENCE',
 });

@@ -15,7 +15,7 @@ import { type SampleKind, sampleContext } from '../domain/rendering/sample-conte
 import { chinaBilledText, countSmsParts, type SmsParts } from '../domain/rendering/sms-parts.ts';
 import type { TemplateSource } from '../domain/rendering/template-source.ts';
 import { FULL_PHONE, findBannedWords, type ShopWords } from './banned-wording.ts';
-import { type Finding, RULE_IDS, type RuleId, type Severity } from './rules.ts';
+import { type Finding, RULE_IDS, type RuleId, type Severity, UNSILENCEABLE } from './rules.ts';
 import { errorPosition, scanTemplate } from './template-scan.ts';
 
 /** A template file as the check sees it: parsed, or the reason it could not be. */
@@ -255,11 +255,24 @@ const checkTemplate = (
     const at = { line: i.line, column: i.column };
     if (!(RULE_IDS as string[]).includes(i.rule) || i.rule === 'check-ignore')
       add('check-ignore', `check-ignore names no known rule: '${i.rule}'`, at);
+    else if ((UNSILENCEABLE as string[]).includes(i.rule))
+      add(
+        'check-ignore',
+        `${i.rule} cannot be silenced: it guards what a template can read and run`,
+        at,
+      );
     else if (i.reason.length < 3)
       add('check-ignore', `check-ignore ${i.rule} needs a reason after a colon`, at);
   }
   const silenced = new Set(
-    ignores.filter((i) => i.reason.length >= 3 && i.rule !== 'check-ignore').map((i) => i.rule),
+    ignores
+      .filter(
+        (i) =>
+          i.reason.length >= 3 &&
+          i.rule !== 'check-ignore' &&
+          !(UNSILENCEABLE as string[]).includes(i.rule),
+      )
+      .map((i) => i.rule),
   );
   report.findings = findings.filter((f) => !silenced.has(f.rule));
   return report;

@@ -31,6 +31,9 @@ export const RULES = {
 export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
+/** Rules that guard what a template can reach or run: no check-ignore silences them. */
+export const UNSILENCEABLE: readonly RuleId[] = ['syntax', 'helper', 'partial', 'variable'];
+
 export type Severity = 'error' | 'warning';
 
 export interface Finding {

@@ -19,8 +19,12 @@ export type SmsCountry = keyof typeof SMS_PRICES.perPart;
 
 export const smsCost = (parts: number, locale: string, country?: string) => {
   const byLocale = SMS_PRICES.countryByLocale as Record<string, SmsCountry>;
-  const code = (country ?? byLocale[locale] ?? 'US') as SmsCountry;
-  const price = SMS_PRICES.perPart[code] ?? SMS_PRICES.perPart.US;
+  // Own keys only: a requested country such as 'constructor' must not find Object's.
+  const known = (c: string | undefined): c is SmsCountry =>
+    c !== undefined && Object.hasOwn(SMS_PRICES.perPart, c);
+  const fromLocale = Object.hasOwn(byLocale, locale) ? byLocale[locale] : undefined;
+  const code = (country ?? fromLocale ?? 'US') as SmsCountry;
+  const price = known(code) ? SMS_PRICES.perPart[code] : SMS_PRICES.perPart.US;
   return {
     country: code,
     currency: price.currency,

@@ -7,6 +7,10 @@ import { HELPER_NAMES } from '../domain/rendering/helpers.ts';
 const BUILTIN_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
 const HELPERS = new Set<string>(HELPER_NAMES);
 const DATA_VARIABLES = new Set(['index', 'first', 'last', 'key']);
+/** Names every plain object inherits (constructor, __proto__, toString…): never a context field. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Handlebars resolves `this.x`, `./x` and `../x` in the context, never as a block parameter. */
+const SCOPED = /^\.|this\b/;
 
 export interface Position {
   line: number;
@@ -33,6 +37,14 @@ export interface ScanResult {
 // biome-ignore lint/suspicious/noExplicitAny: Handlebars' AST nodes are a loose union.
 type Node = any;
 
+/** How a non-path argument reads in a message: a literal as written, a sub-expression as a call. */
+const describe = (node: Node): string =>
+  node.type === 'PathExpression'
+    ? (node.data ? '@' : '') + (node.parts as string[]).join('.')
+    : node.type === 'SubExpression'
+      ? `a helper call (${node.path.original})`
+      : JSON.stringify(node.original);
+
 const IGNORE = /^\s*check-ignore\s+([a-z0-9-]+)\s*(?::\s*([\s\S]*?))?\s*$/;
 
 /**
@@ -53,19 +65,41 @@ export const scanTemplate = (
     column: (node.loc?.start.column ?? 0) + 1,
   });
 
-  /** scopes: innermost last; each with the schema and the absolute path it stands for. */
+  /**
+   * scopes: innermost last; each with the schema and the absolute path it stands for, and the
+   * block parameters its block names (`as |item i|`): a scope, or 'data' for an index or key.
+   */
   interface Scope {
     schema: z.ZodType | undefined;
     path: string[];
+    params?: Map<string, Scope | 'data'>;
   }
   const resolve = (node: Node, scopes: Scope[]): Scope | undefined => {
     if (node.type !== 'PathExpression') return undefined;
+    const [head, ...rest] = node.parts as string[];
     if (node.data) {
-      const [head, ...rest] = node.parts as string[];
       if (head === 'root') return lookup(node, { schema, path: [] }, rest);
       if (head && DATA_VARIABLES.has(head) && rest.length === 0) return undefined;
-      issues.push({ kind: 'variable', ...at(node), message: `unknown data variable @${head}` });
+      issues.push({
+        kind: 'variable',
+        ...at(node),
+        message: `unknown data variable @${(node.parts as string[]).join('.')} (only @root, @index, @first, @last, @key)`,
+      });
       return undefined;
+    }
+    if (head !== undefined && node.depth === 0 && !SCOPED.test(node.original)) {
+      for (const scope of [...scopes].reverse()) {
+        const param = scope.params?.get(head);
+        if (param === undefined) continue;
+        if (param !== 'data') return lookup(node, param, rest);
+        if (rest.length > 0)
+          issues.push({
+            kind: 'variable',
+            ...at(node),
+            message: `'${node.original}': ${head} is an index or key, it has no fields`,
+          });
+        return undefined;
+      }
     }
     const base = scopes[Math.max(0, scopes.length - 1 - node.depth)];
     if (!base) return undefined;
@@ -77,7 +111,14 @@ export const scanTemplate = (
     if (base.schema === undefined) return undefined;
     const found = parts.length === 0 ? base.schema : schemaAt(base.schema, parts);
     if (!found) {
-      if (dotted === 'customer.phone' && !options.fullPhoneAllowed) {
+      const inherited = parts.find((p) => INHERITED.has(p));
+      if (inherited !== undefined) {
+        issues.push({
+          kind: 'variable',
+          ...at(node),
+          message: `'${node.original}': '${inherited}' is a built-in property of JavaScript objects, not a field of this flow's context`,
+        });
+      } else if (dotted === 'customer.phone' && !options.fullPhoneAllowed) {
         issues.push({
           kind: 'pii',
           ...at(node),
@@ -128,8 +169,39 @@ export const scanTemplate = (
             (node.params?.length ?? 0) > 0 ||
             (node.hash?.pairs?.length ?? 0) > 0 ||
             (node.path.type === 'PathExpression' && HELPERS.has(name));
-          if (isCall) call(node, scopes);
-          else value(node.path, scopes);
+          if (isCall) {
+            call(node, scopes);
+            break;
+          }
+          // Handlebars reads {{"name"}} or {{1}} as a lookup of that property: check it as one.
+          const path =
+            node.path.type === 'PathExpression'
+              ? node.path
+              : {
+                  type: 'PathExpression',
+                  data: false,
+                  depth: 0,
+                  parts: [String(node.path.original)],
+                  original: String(node.path.original),
+                  loc: node.path.loc,
+                };
+          const shown = resolve(path, scopes)?.schema;
+          const inner = shown ? unwrapOptional(shown) : undefined;
+          // An object or list prints as "[object Object]", text from Object.prototype.toString.
+          if (inner instanceof z.ZodObject || inner instanceof z.ZodArray)
+            issues.push({
+              kind: 'variable',
+              ...at(path),
+              message:
+                inner instanceof z.ZodObject
+                  ? `'${path.original}' is a group of fields, not a value: show one of them (${Object.keys(
+                      inner.shape,
+                    )
+                      .map((k) => `${path.original === 'this' ? '' : `${path.original}.`}${k}`)
+                      .slice(0, 4)
+                      .join(', ')})`
+                  : `'${path.original}' is a list: use {{#each ${path.original}}} or {{itemsSummary ${path.original}}}`,
+            });
           break;
         }
         case 'BlockStatement': {
@@ -145,19 +217,49 @@ export const scanTemplate = (
           const [first] = node.params ?? [];
           const target = first ? value(first, scopes) : undefined;
           for (const rest of (node.params ?? []).slice(1)) value(rest, scopes);
+          for (const pair of node.hash?.pairs ?? []) value(pair.value, scopes);
+          const names = (node.program?.blockParams ?? []) as string[];
+          // A literal or a helper's result as the new context leaves every path inside unchecked.
+          const contextPath =
+            first?.type === 'PathExpression' && (!first.data || first.parts[0] === 'root');
+          if ((name === 'each' || name === 'with') && !contextPath)
+            issues.push({
+              kind: 'variable',
+              ...(first ? at(first) : at(node)),
+              message: `#${name} needs a variable of this flow's context${first ? `, not ${describe(first)}` : ''}`,
+            });
           let inner: Scope | undefined;
           if (name === 'each' && target) {
             const list = target.schema ? unwrapOptional(target.schema) : undefined;
+            if (target.schema && !(list instanceof z.ZodArray))
+              issues.push({
+                kind: 'variable',
+                ...at(first),
+                message: `#each needs a list: '${first.original}' is not one`,
+              });
             inner = {
               schema: list instanceof z.ZodArray ? (list.element as z.ZodType) : undefined,
               path: [...target.path, '[]'],
             };
           } else if (name === 'with' && target) inner = target;
-          const innerScopes = inner
-            ? [...scopes, inner]
-            : name === 'each' || name === 'with'
-              ? [...scopes, { schema: undefined, path: [] }]
-              : scopes;
+          if (names.length > 0 && (name === 'if' || name === 'unless'))
+            issues.push({
+              kind: 'variable',
+              ...at(node),
+              message: `#${name} has no block parameters (as |${names.join(' ')}|): only #each and #with do`,
+            });
+          const scope: Scope | undefined =
+            name === 'each' || name === 'with'
+              ? { schema: inner?.schema, path: inner?.path ?? [] }
+              : undefined;
+          if (scope && names.length > 0) {
+            const [item, index] = names;
+            scope.params = new Map();
+            if (item !== undefined)
+              scope.params.set(item, { schema: scope.schema, path: scope.path });
+            if (index !== undefined) scope.params.set(index, 'data');
+          }
+          const innerScopes = scope ? [...scopes, scope] : scopes;
           if (node.program) visit(node.program.body, innerScopes);
           if (node.inverse) visit(node.inverse.body, scopes);
           break;

@@ -22,6 +22,7 @@ import {
   type OrderState,
   placedAt,
 } from '../domain/order/order-state.ts';
+import { erasedOrderPlan } from '../domain/privacy/customer-erasure.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
 import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
@@ -156,7 +157,8 @@ export const ingestOrderEvent = async (
     const customer = needsHistory(current, next)
       ? await updateCustomer(deps, shop.id, next)
       : undefined;
-    const plan = planFollowUps({ order: next, followUps, customer, shop, now, event });
+    const planned = planFollowUps({ order: next, followUps, customer, shop, now, event });
+    const plan = next.erasedAt ? erasedOrderPlan(planned, followUps) : planned;
     const create = plan.create.map((f) => atOnce(f, now));
     await createFollowUps(deps.table, create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);

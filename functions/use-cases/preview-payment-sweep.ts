@@ -1,9 +1,9 @@
 import { PAYMENT_REMINDER } from '../domain/flows/payment-reminder.ts';
 import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
 import { reasonKey } from '../domain/operations/reason-key.ts';
-import { smsParts } from '../domain/operations/sms-parts.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
+import { chinaBilledText, countSmsParts } from '../domain/rendering/sms-parts.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { readOrderPartition } from '../store/order-store.ts';
@@ -92,7 +92,11 @@ export const previewNextPaymentSweep = async (
             now: new Date(f.dueAt),
           }),
         });
-        const parts = smsParts(rendered.body);
+        // Counted as the template check counts: China's carriers bill the 【signature】 too.
+        const billed = rendered.locale.toLowerCase().startsWith('zh')
+          ? chinaBilledText(rendered.body, shop.name)
+          : rendered.body;
+        const parts = countSmsParts(billed);
         chased.sms = { encoding: parts.encoding, characters: parts.units, parts: parts.parts };
         preview.chased.smsParts += parts.parts;
       }

@@ -63,6 +63,8 @@ export class FollowUpApi extends Construct {
       ['/v1/shops/{shopId}/contacts/{channel}/{address}', HttpMethod.PUT, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/sweeps/payment/preview', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/reports/flows', HttpMethod.GET, props.admin, 'Admin'],
+      ['/v1/shops/{shopId}/customers/{customerId}', HttpMethod.DELETE, props.admin, 'Admin'],
+      ['/v1/shops/{shopId}/customers/{customerId}/export', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/inbound', HttpMethod.POST, props.consent, 'Inbound'],
       ['/v1/unsubscribe/{token}', HttpMethod.GET, props.consent, 'Unsubscribe'],
       ['/v1/unsubscribe/{token}', HttpMethod.POST, props.consent, 'Unsubscribe'],

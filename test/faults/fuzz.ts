@@ -33,6 +33,13 @@ const signed = (body: string, id = `msg_fuzz_${Math.random()}`, at = new Date())
   'webhook-signature': signer.sign(id, at, body),
 });
 
+/**
+ * A hostile body as a path segment. An empty one becomes `~` (a guest log's prefix), not a plain
+ * id: an erasure of an unknown but well-formed id rightly answers 200 with nothing to erase.
+ */
+const hostileSegment = (payload: string): string =>
+  encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || '~';
+
 /** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
 export const FUZZ_TARGETS: Target[] = [
   {
@@ -144,6 +151,34 @@ export const FUZZ_TARGETS: Target[] = [
       method: rnd() < 0.5 ? 'GET' : 'POST',
       path: `/v1/shops/demo/templates/payment-reminder/${encodeURIComponent(Buffer.from(payload.slice(0, 500)).toString()) || 'x'}/sms/zh-CN${rnd() < 0.5 ? '' : '/publish'}`,
       headers: { authorization: `Bearer ${DEMO_PEOPLE.publisher.token}` },
+    }),
+  },
+  {
+    name: 'admin customer erasure',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: 'DELETE',
+      path: `/v1/shops/demo/customers/${hostileSegment(payload)}`,
+      headers: {
+        authorization:
+          rnd() < 0.5
+            ? `Bearer ${DEMO_ADMIN_TOKEN}`
+            : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
+      },
+    }),
+  },
+  {
+    name: 'admin customer export',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: 'GET',
+      path: `/v1/shops/demo/customers/${hostileSegment(payload)}/export`,
+      headers: {
+        authorization:
+          rnd() < 0.5
+            ? `Bearer ${DEMO_ADMIN_TOKEN}`
+            : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
+      },
     }),
   },
 ];

@@ -170,7 +170,7 @@ describe('least privilege', () => {
     expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-/);
   });
 
-  it('admin reads the table and writes contact preferences only', () => {
+  it('admin reads the table and writes contact preferences and, to erase a customer, their items only', () => {
     const writes = admin.filter((s) =>
       actionsOf([s]).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)),
     );
@@ -179,6 +179,19 @@ describe('least privilege', () => {
         Action: 'dynamodb:PutItem',
         Condition: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] },
+        },
+      }),
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [
+              'SHOP#*#ORDER#*',
+              'SHOP#*#CUSTOMER#*',
+              'SHOP#*#BUYERS#*',
+              'SHOP#*#CONTACT#*',
+            ],
+          },
         },
       }),
     ]);
@@ -284,6 +297,8 @@ describe('opt-out', () => {
       'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
       'GET /v1/shops/{shopId}/sweeps/payment/preview',
       'GET /v1/shops/{shopId}/reports/flows',
+      'DELETE /v1/shops/{shopId}/customers/{customerId}',
+      'GET /v1/shops/{shopId}/customers/{customerId}/export',
     ]) {
       dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
     }
@@ -435,7 +450,7 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 9 + TEMPLATE_ROUTES.length);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 11 + TEMPLATE_ROUTES.length);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smsParts } from '../../functions/domain/operations/sms-parts.ts';
 import type { OrderData } from '../../functions/domain/order/order-event.ts';
+import { countSmsParts } from '../../functions/domain/rendering/sms-parts.ts';
 import { defaultShopSettings } from '../../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import { createFollowUps } from '../../functions/store/follow-up-store.ts';
@@ -158,9 +158,10 @@ describe('payment sweep preview', () => {
       .flat()
       .filter((m) => m.step === 'sweep-2026-11-22');
     expect(swept.map((m) => m.channel).sort()).toEqual(['call', 'email', 'sms', 'sms']);
-    const sentParts = swept
-      .filter((m) => m.channel === 'sms')
-      .reduce((n, m) => n + smsParts(m.body).parts, 0);
+    const sms = swept.filter((m) => m.channel === 'sms');
+    // The zh reminder carries its 【signature】, so its body is the billed text as sent.
+    expect(sms.filter((m) => m.body.startsWith('【'))).toHaveLength(1);
+    const sentParts = sms.reduce((n, m) => n + countSmsParts(m.body).parts, 0);
     expect(sentParts).toBe(preview.chased.smsParts);
   });
 

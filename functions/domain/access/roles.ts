@@ -19,6 +19,8 @@ export const ACTIONS = {
   'opt-in-contact': 'publisher',
   /** Issue and revoke people's tokens. */
   'manage-people': 'admin',
+  /** Export or erase a customer's personal data. */
+  'customer-data': 'admin',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof ACTIONS;
 

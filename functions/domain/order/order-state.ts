@@ -1,3 +1,4 @@
+import { blankOrderData } from '../privacy/customer-erasure.ts';
 import type { OrderData, OrderEvent, OrderEventType } from './order-event.ts';
 
 /** Milestone names are the event types without the `order.` prefix. */
@@ -32,6 +33,8 @@ export interface OrderState {
   milestones: Partial<Record<Milestone, string>>;
   events: EventRecord[];
   version: number;
+  /** Set when the customer was erased: later events never bring their personal data back. */
+  erasedAt?: string;
 }
 
 /** Enough history to recognise any realistic re-delivery; older ids fall off. */
@@ -144,7 +147,8 @@ export const applyEvent = (
   const milestone = milestoneOf(event.type);
   const milestones = { ...state.milestones };
   if (later(occurredAt, milestones[milestone])) milestones[milestone] = occurredAt;
-  const { data, asOf } = mergeOrderData(state.data, state.dataAsOf, event.order, occurredAt);
+  const incoming = state.erasedAt ? blankOrderData(event.order) : event.order;
+  const { data, asOf } = mergeOrderData(state.data, state.dataAsOf, incoming, occurredAt);
   const record: EventRecord = {
     id: event.id,
     type: event.type,

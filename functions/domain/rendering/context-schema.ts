@@ -275,7 +275,9 @@ const valueAt = (context: unknown, path: string): unknown =>
     .split('.')
     .reduce<unknown>(
       (at, key) =>
-        at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined,
+        at !== null && typeof at === 'object' && Object.hasOwn(at, key)
+          ? (at as Record<string, unknown>)[key]
+          : undefined,
       context,
     );
 
@@ -352,7 +354,10 @@ export const schemaAt = (schema: z.ZodType, path: string[]): z.ZodType | undefin
     const inner = unwrapOptional(current);
     if (inner instanceof z.ZodArray && key === 'length') return z.number();
     if (!isObject(inner)) return undefined;
-    const next = (inner.shape as Record<string, z.ZodType>)[key];
+    // Own fields only: `constructor`, `__proto__`, `toString` are inherited names of every shape.
+    const shape = inner.shape as Record<string, z.ZodType>;
+    if (!Object.hasOwn(shape, key)) return undefined;
+    const next = shape[key];
     if (!next) return undefined;
     current = next;
   }

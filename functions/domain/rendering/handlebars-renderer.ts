@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { HELPER_NAMES, HELPERS } from './helpers.ts';
+import { BUILTINS_REMOVED, HELPER_NAMES, isolate } from './helpers.ts';
 import type { Renderer } from './renderer.ts';
 import {
   type CompiledTemplate,
@@ -8,7 +8,14 @@ import {
 } from './template-registry.ts';
 import { TemplateFileError, type TemplateSource } from './template-source.ts';
 
-const knownHelpers = Object.fromEntries(HELPER_NAMES.map((n) => [n, true]));
+/**
+ * Our helpers, and Handlebars' own `lookup` and `log` marked unknown: with knownHelpersOnly a
+ * template calling them does not compile (lookup reads any property by name, log writes to stdout).
+ */
+const knownHelpers = {
+  ...Object.fromEntries(HELPER_NAMES.map((n) => [n, true])),
+  ...Object.fromEntries(BUILTINS_REMOVED.map((n) => [n, false])),
+};
 
 /** The one set of compile options: strict lookups, our helpers only, HTML escaping for email only. */
 export const compileOptions = (escapeHtml: boolean) => ({
@@ -37,9 +44,7 @@ export const createRenderer = (sources: TemplateSource[]): Renderer =>
 export const compileSources = (
   sources: (TemplateSource & { version?: number })[],
 ): CompiledTemplate[] => {
-  const env = Handlebars.create();
-  for (const name of HELPER_NAMES)
-    env.registerHelper(name, HELPERS[name] as Handlebars.HelperDelegate);
+  const env = isolate(Handlebars.create());
   const compile = (text: string, escapeHtml: boolean, source: TemplateSource) => {
     const options = compileOptions(escapeHtml);
     try {

@@ -1,4 +1,4 @@
-import type { HelperOptions } from 'handlebars';
+import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { OrderItem } from '../order/order-event.ts';
 import { maskPhone } from './message-context.ts';
 
@@ -118,3 +118,23 @@ export const HELPERS = {
 } as const;
 
 export const HELPER_NAMES = Object.keys(HELPERS) as (keyof typeof HELPERS)[];
+
+/** Handlebars built-ins a template must not reach: any-property lookup, stdout, inline partials. */
+export const BUILTINS_REMOVED = ['lookup', 'log'] as const;
+
+interface Environment {
+  registerHelper(name: string, fn: HelperDelegate): void;
+  unregisterHelper(name: string): void;
+  unregisterDecorator(name: string): void;
+}
+
+/**
+ * A fresh Handlebars environment holding our helpers and nothing a template could use to read
+ * arbitrary properties, write to the log or define partials (`{{#*inline}}`) at render time.
+ */
+export const isolate = <E extends Environment>(env: E): E => {
+  for (const name of BUILTINS_REMOVED) env.unregisterHelper(name);
+  env.unregisterDecorator('inline');
+  for (const name of HELPER_NAMES) env.registerHelper(name, HELPERS[name] as HelperDelegate);
+  return env;
+};

@@ -1,6 +1,6 @@
 import Runtime from 'handlebars/runtime';
 import type { Channel } from '../follow-ups/follow-up.ts';
-import { HELPER_NAMES, HELPERS } from './helpers.ts';
+import { isolate } from './helpers.ts';
 import type { Renderer } from './renderer.ts';
 import {
   type CompiledTemplate,
@@ -24,9 +24,7 @@ export const createPrecompiledRenderer = (catalog: PrecompiledTemplate[]): Rende
 
 /** The catalog's specs made runnable, for a renderer of their own or beside a shop's words. */
 export const loadPrecompiled = (catalog: PrecompiledTemplate[]): CompiledTemplate[] => {
-  const env = Runtime.create();
-  for (const name of HELPER_NAMES)
-    env.registerHelper(name, HELPERS[name] as Runtime.HelperDelegate);
+  const env = isolate(Runtime.create());
   const load = (spec: unknown) => {
     const template = env.template(spec as Parameters<typeof env.template>[0]);
     return (ctx: unknown) => template(ctx, RUNTIME_OPTIONS);

@@ -145,7 +145,7 @@ export const pickBySchema = (schema: z.ZodType, data: unknown, requiredOnly = fa
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
     if (requiredOnly && field instanceof z.ZodOptional) continue;
-    if (data[key] === undefined) continue;
+    if (!Object.hasOwn(data, key) || data[key] === undefined) continue;
     out[key] = pickBySchema(field, data[key], requiredOnly);
   }
   return out;
@@ -156,7 +156,11 @@ export const mergeSample = (base: unknown, override: unknown): unknown => {
   if (!isPlainObject(base) || !isPlainObject(override))
     return override === undefined ? base : override;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = mergeSample(base[k], v);
+  // Front matter is marketer-written: a `__proto__` key is data to drop, never a prototype to set.
+  for (const [k, v] of Object.entries(override)) {
+    if (k === '__proto__') continue;
+    out[k] = mergeSample(Object.hasOwn(base, k) ? base[k] : undefined, v);
+  }
   return out;
 };
 
