@@ -6,6 +6,7 @@ import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import { putPerson } from '../../functions/store/people-store.ts';
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, type LocalStack } from '../../local/stack.ts';
 import { pullTemplates, pushTemplates } from '../../scripts/templates-sync.ts';
+import { ATTACK_TEMPLATES } from '../support/attack-templates.ts';
 import { customer, emit } from '../support/flow-helpers.ts';
 import { advance, putDemoShop, startTestStack, timeline } from '../support/test-stack.ts';
 
@@ -77,6 +78,9 @@ const reminderOf = async () => {
   ) as { template?: unknown } | undefined;
   return { id, body: message?.body ?? '', template: followUp?.template };
 };
+
+/** Text that only a prototype or a leaked function could have put in a message. */
+const FROM_PROTOTYPE = /function|native code|\[object |prototype|constructor|__proto__|__hbs/;
 
 const auditCount = async () =>
   ((await call('GET', '/v1/shops/demo/audit', VIEWER)).body.entries as unknown[]).length;
@@ -323,5 +327,33 @@ describe('a shop words its own messages', () => {
     expect(readFileSync(join(out, 'delivered/delivered/sms.zh-CN.hbs'), 'utf8')).not.toContain(
       '好评返现',
     );
+  });
+
+  it('refuses every attack template at publish, and renders nothing from a prototype', {
+    timeout: 120_000,
+  }, async () => {
+    const key = 'payment-reminder/first/sms/en';
+    const path = `/v1/shops/demo/templates/${key}`;
+    const fileText = (body: string) =>
+      `---\ncategory: transactional\ndescription: attack fixture\n---\n${body}\n{{links.pay}}\n`;
+    for (const [name, , body] of ATTACK_TEMPLATES) {
+      const saved = await call('PUT', `${path}/draft`, EDITOR, { text: fileText(body) });
+      expect(saved.status, name).toBe(200);
+      expect(
+        saved.body.findings.some((f: { severity: string }) => f.severity === 'error'),
+        name,
+      ).toBe(true);
+      const published = await call('POST', `${path}/publish`, PUBLISHER);
+      expect(published.status, name).toBe(422);
+      expect(published.body.error.code, name).toBe('template_check_failed');
+      const preview = await call('POST', `${path}/preview`, EDITOR, { text: fileText(body) });
+      expect(preview.status, name).toBe(200);
+      const rendered = `${preview.body.message?.subject ?? ''}${preview.body.message?.body ?? ''}`;
+      expect(rendered, name).not.toMatch(FROM_PROTOTYPE);
+    }
+    expect((globalThis as { __hbsCanary?: unknown }).__hbsCanary).toBeUndefined();
+    const list = await call('GET', '/v1/shops/demo/templates', VIEWER);
+    expect(list.body.templates).toContainEqual(expect.objectContaining({ key, source: 'default' }));
+    expect((await call('GET', `${path}/versions`, VIEWER)).body.versions).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ import { bearerTokenVerifier, resolvePrincipal } from '../../functions/http/auth
 import type { TableRef } from '../../functions/store/dynamo.ts';
 import type { ShopRecord } from '../../functions/store/shop-store.ts';
 import { createShopRenderers } from '../../functions/templates/shop-renderer.ts';
+import { ATTACK_TEMPLATES } from '../support/attack-templates.ts';
 import { demoShop } from '../support/fixtures.ts';
 
 const KEY = 'payment-reminder/first/sms/zh-CN';
@@ -321,6 +322,27 @@ describe('the sender’s renderer per shop', () => {
       version: 7,
     });
   });
+
+  it.each(ATTACK_TEMPLATES.map((f) => [f[0], f[2]] as const))(
+    'the sender’s path renders nothing from a prototype: %s',
+    async (_name, body) => {
+      const renderers = createShopRenderers({
+        defaults,
+        loadVersion: async () => ({ body }),
+        compiler: async () => compileSources,
+        onCompileError: () => undefined,
+      });
+      const own = await renderers.forShop(shopWith({ 'payment-reminder/first/sms/en': 1 }));
+      let output = '';
+      try {
+        output = own.render(request('en')).body;
+      } catch {
+        output = '';
+      }
+      expect(output).not.toMatch(/function|native code|\[object |prototype|constructor|__proto__/);
+      expect((globalThis as { __hbsCanary?: unknown }).__hbsCanary).toBeUndefined();
+    },
+  );
 
   it('compiles marketer text in the isolated environment: no prototype reads', async () => {
     const loadVersion = async () => ({ body: '[{{constructor.name}}][{{order.__proto__}}]' });
