@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { createDocumentClient } from '../functions/config/clients.ts';
 import { ROLES } from '../functions/domain/access/roles.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
-import { putPerson } from '../functions/store/people-store.ts';
+import { putPerson, revokePerson } from '../functions/store/people-store.ts';
 import { getShop } from '../functions/store/shop-store.ts';
 
 /**
@@ -12,6 +12,8 @@ import { getShop } from '../functions/store/shop-store.ts';
  * SHA-256 is stored. Their own email and phone are where their template test sends may go.
  *   npm run create-user -- --table <TableName> --shop acme --name li.wei --role editor \
  *     [--email li.wei@acme.example] [--phone +8613800000000] [--endpoint http://127.0.0.1:8000]
+ *   npm run create-user -- --table <TableName> --shop acme --name li.wei --revoke
+ *     (every token of that person stops working at once)
  */
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     email: { type: 'string' },
     phone: { type: 'string' },
     endpoint: { type: 'string' },
+    revoke: { type: 'boolean', default: false },
   },
 });
 const args = z
@@ -29,7 +32,8 @@ const args = z
     table: z.string().min(1),
     shop: z.string().min(1),
     name: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, 'letters, digits and . _ @ - (2–64)'),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).optional(),
+    revoke: z.boolean(),
     email: z.email().optional(),
     phone: z
       .string()
@@ -43,8 +47,17 @@ if (!args.success) {
     console.error(`--${issue.path.join('.')}: ${issue.message}`);
   process.exit(2);
 }
-const { table: tableName, shop, name, role, email, phone, endpoint } = args.data;
+const { table: tableName, shop, name, role, email, phone, endpoint, revoke } = args.data;
 const table = { doc: createDocumentClient(endpoint ? { endpoint } : {}), tableName };
+if (revoke) {
+  const revoked = await revokePerson(table, shop, name);
+  console.log(JSON.stringify({ shopId: shop, name, revoked }));
+  process.exit(revoked ? 0 : 1);
+}
+if (!role) {
+  console.error(`--role is required: one of ${ROLES.join(', ')}`);
+  process.exit(2);
+}
 if (!(await getShop(table, shop))) {
   console.error(
     `shop '${shop}' is not in table ${tableName}: create it first (scripts/create-shop.ts)`,

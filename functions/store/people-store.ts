@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isRole, type Role } from '../domain/access/roles.ts';
-import type { TableRef } from './dynamo.ts';
-import { personKey } from './table.ts';
+import { queryItems, type TableRef } from './dynamo.ts';
+import { peoplePk, personKey } from './table.ts';
 
 /** A named person of a shop with a role; found by their token's SHA-256, the token is never stored. */
 export interface Person {
@@ -42,4 +42,21 @@ export const putPerson = async (t: TableRef, person: Person): Promise<void> => {
       Item: { ...personKey(person.shopId, person.tokenHash), type: 'person', ...person },
     }),
   );
+};
+
+/** Deletes every token of the named person in the shop; answers how many there were. */
+export const revokePerson = async (t: TableRef, shopId: string, name: string): Promise<number> => {
+  let revoked = 0;
+  for await (const item of queryItems(t, {
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: '#name = :name',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: { ':pk': peoplePk(shopId), ':name': name },
+  })) {
+    await t.doc.send(
+      new DeleteCommand({ TableName: t.tableName, Key: { pk: item.pk, sk: item.sk } }),
+    );
+    revoked++;
+  }
+  return revoked;
 };

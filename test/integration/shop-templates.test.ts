@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
-import { putPerson } from '../../functions/store/people-store.ts';
+import { putPerson, revokePerson } from '../../functions/store/people-store.ts';
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, type LocalStack } from '../../local/stack.ts';
 import { pullTemplates, pushTemplates } from '../../scripts/templates-sync.ts';
 import { ATTACK_TEMPLATES } from '../support/attack-templates.ts';
@@ -327,6 +327,13 @@ describe('a shop words its own messages', () => {
     expect(readFileSync(join(out, 'delivered/delivered/sms.zh-CN.hbs'), 'utf8')).not.toContain(
       '好评返现',
     );
+  });
+
+  it('stops a revoked person’s token at once', async () => {
+    expect((await call('GET', BASE, 'second-publisher-token')).status).toBe(200);
+    expect(await revokePerson(stack.table, 'demo', 'second-publisher')).toBe(1);
+    expect((await call('GET', BASE, 'second-publisher-token')).status).toBe(401);
+    expect(await revokePerson(stack.table, 'demo', 'second-publisher')).toBe(0);
   });
 
   it('refuses every attack template at publish, and renders nothing from a prototype', {

@@ -17,8 +17,6 @@ export const ACTIONS = {
   publish: 'publisher',
   /** Messages start again to an address that asked to stop: more trust than stopping them. */
   'opt-in-contact': 'publisher',
-  /** Issue and revoke people's tokens. */
-  'manage-people': 'admin',
   /** Export or erase a customer's personal data. */
   'customer-data': 'admin',
 } as const satisfies Record<string, Role>;
