@@ -2,8 +2,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../functions/domain/errors.ts';
+import { saveDraft } from '../../functions/domain/templates/shop-template.ts';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import { putPerson, revokePerson } from '../../functions/store/people-store.ts';
+import { getOverride, writeChange } from '../../functions/store/shop-template-store.ts';
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, type LocalStack } from '../../local/stack.ts';
 import { pullTemplates, pushTemplates } from '../../scripts/templates-sync.ts';
 import { ATTACK_TEMPLATES } from '../support/attack-templates.ts';
@@ -327,6 +330,34 @@ describe('a shop words its own messages', () => {
     expect(readFileSync(join(out, 'delivered/delivered/sms.zh-CN.hbs'), 'utf8')).not.toContain(
       '好评返现',
     );
+  });
+
+  it('refuses a write based on a revision someone else has moved on from, storing nothing', async () => {
+    const key = 'win-back/win-back/sms/en';
+    const first = await call('PUT', `/v1/shops/demo/templates/${key}/draft`, EDITOR, {
+      text: 'x',
+    });
+    expect(first.status).toBe(200);
+    const head = await getOverride(stack.table, 'demo', key);
+    const entry = {
+      at: 'z',
+      actor: 'a',
+      role: 'editor' as const,
+      action: 'draft_saved' as const,
+      key,
+    };
+    const change = saveDraft(head, {
+      key,
+      text: 'y',
+      actor: 'a',
+      at: 'z',
+      basedOn: { hash: '', text: '' },
+    });
+    await writeChange(stack.table, 'demo', change, head?.revision ?? 0, entry);
+    await expect(
+      writeChange(stack.table, 'demo', change, head?.revision ?? 0, entry),
+    ).rejects.toThrow(ConflictError);
+    expect((await getOverride(stack.table, 'demo', key))?.revision).toBe((head?.revision ?? 0) + 1);
   });
 
   it('stops a revoked person’s token at once', async () => {
