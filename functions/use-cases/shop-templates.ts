@@ -10,7 +10,9 @@ import {
   TemplateNotFoundError,
   ValidationError,
 } from '../domain/errors.ts';
+import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
 import { buildMessageContext, maskPhone } from '../domain/rendering/message-context.ts';
+import { chinaBilledText, countSmsParts } from '../domain/rendering/sms-parts.ts';
 import { parseTemplateFile } from '../domain/rendering/template-file.ts';
 import type { TemplateSource } from '../domain/rendering/template-source.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
@@ -52,6 +54,7 @@ import type { ShopWords } from '../template-check/banned-wording.ts';
 import { type CheckInput, checkTemplates } from '../template-check/check-templates.ts';
 import { previewMessage } from '../template-check/preview-message.ts';
 import type { Finding } from '../template-check/rules.ts';
+import { smsCost } from '../template-check/sms-prices.ts';
 
 /** A template is at most this big (front matter and body), as it would be in a file. */
 export const MAX_TEMPLATE_BYTES = 16 * 1024;
@@ -443,9 +446,17 @@ export const previewTemplate = async (
   const findings = checkText(deps, key, text);
   const input = checkInputOf(key, text);
   if ('error' in input) return { key, from, findings, message: null };
-  let context: Record<string, unknown> | undefined;
-  if (body.orderId !== undefined) context = await orderContext(deps, shop, k, body.orderId);
-  if (body.sample !== undefined) context = sampleNamed(input.source, body.sample);
+  if (body.orderId !== undefined) {
+    // The order's own context alone, as the sender renders it: no sample value fills a gap.
+    const context = await orderContext(deps, shop, k, body.orderId);
+    try {
+      const message = createRenderer([input.source]).render({ ...k, locales: [k.locale], context });
+      return { key, from, message, ...smsOf(k, message.body, shop.name), findings };
+    } catch (err) {
+      return { key, from, message: null, error: (err as Error).message, findings };
+    }
+  }
+  const context = body.sample !== undefined ? sampleNamed(input.source, body.sample) : undefined;
   try {
     const preview = previewMessage([input.source], {
       flow: k.flow,
@@ -465,6 +476,14 @@ export const previewTemplate = async (
   } catch (err) {
     return { key, from, message: null, error: (err as Error).message, findings };
   }
+};
+
+/** What an SMS costs: encoding, parts (China bills the 【signature】 too) and the price. */
+const smsOf = (k: TemplateKey, body: string, shopName: string) => {
+  if (k.channel !== 'sms') return {};
+  const billedText = k.locale.startsWith('zh') ? chinaBilledText(body, shopName) : body;
+  const parts = countSmsParts(billedText);
+  return { sms: { ...parts, billedText, cost: smsCost(parts.parts, k.locale) } };
 };
 
 const sampleNamed = (source: TemplateSource, name: string): Record<string, unknown> => {

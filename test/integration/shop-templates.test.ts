@@ -237,6 +237,10 @@ describe('a shop words its own messages', () => {
     expect(fromOrder.body.message.body).toContain('#T1');
     expect(fromOrder.body.message.body).toContain('王**');
     expect(fromOrder.body.message.body).not.toContain('王小明');
+    // The order's own data only: no sample value (the first sample's coupon reason) fills a gap.
+    expect(fromOrder.body.message.body).not.toContain('优惠券');
+    expect(fromOrder.body.message.body).toContain('期待再会');
+    expect(fromOrder.body.from).toBe('published');
     expect(fromOrder.body.sms).toMatchObject({ encoding: 'UCS-2', parts: expect.any(Number) });
     expect(fromOrder.body.sms.cost).toMatchObject({ currency: 'CNY' });
     const sample = await call('POST', `${BASE}/preview`, EDITOR, { sample: '优惠券没用上' });
