@@ -17,7 +17,11 @@ import {
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
-import { bearerTokenVerifier, resolvePrincipal } from '../http/auth/principal.ts';
+import {
+  bearerTokenVerifier,
+  type CredentialVerifier,
+  resolvePrincipal,
+} from '../http/auth/principal.ts';
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
 import { getContactPreference } from '../store/contact-preference-store.ts';
@@ -37,6 +41,8 @@ export interface AdminHandlerDeps {
   clock: Clock;
   /** Only the sweep preview renders; the Lambda loads the template catalog on its first call. */
   renderer: Renderer | (() => Promise<Renderer>);
+  /** Ways to prove who is asking; the bearer tokens by default (the console adds its JWTs). */
+  verifiers?: CredentialVerifier[];
 }
 
 export const ADMIN_ROUTES = [
@@ -120,7 +126,11 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
       }
       // Reads need a viewer; a contact preference an editor (opt out) or a publisher (opt in,
       // decided by the body below); a customer's export or erasure the shop's admin.
-      const principal = await resolvePrincipal(event, record, [bearerTokenVerifier(deps.table)]);
+      const principal = await resolvePrincipal(
+        event,
+        record,
+        deps.verifiers ?? [bearerTokenVerifier(deps.table)],
+      );
       const route = event.routeKey as AdminRoute;
       if (route !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
         requireAction(principal, CUSTOMER_DATA_ROUTES.includes(route) ? 'customer-data' : 'read');
