@@ -364,6 +364,24 @@ describe('a shop words its own messages', () => {
     expect((await getOverride(stack.table, 'demo', key))?.revision).toBe((head?.revision ?? 0) + 1);
   });
 
+  it('applies the same roles to the operations API', async () => {
+    const contact = '/v1/shops/demo/contacts/sms/%2B8613900000009';
+    expect((await call('GET', '/v1/shops/demo/orders/T1', VIEWER)).status).toBe(200);
+    expect((await call('GET', contact, VIEWER)).status).toBe(200);
+    expect((await call('PUT', contact, VIEWER, { optedOut: true })).status).toBe(403);
+    expect((await call('GET', contact, VIEWER)).body.optedOut).toBe(false);
+    expect((await call('PUT', contact, EDITOR, { optedOut: true })).status).toBe(200);
+    expect((await call('PUT', contact, EDITOR, { optedOut: false })).status).toBe(403);
+    expect((await call('GET', contact, VIEWER)).body.optedOut).toBe(true);
+    expect((await call('PUT', contact, PUBLISHER, { optedOut: false })).status).toBe(200);
+    expect((await call('GET', '/v1/shops/demo/customers/C-T1/export', PUBLISHER)).status).toBe(403);
+    expect((await call('DELETE', '/v1/shops/demo/customers/C-T1', PUBLISHER)).status).toBe(403);
+    expect(
+      (await call('GET', '/v1/shops/demo/customers/C-T1/export', DEMO_ADMIN_TOKEN)).status,
+    ).toBe(200);
+    expect((await call('GET', '/v1/shops/demo/orders/T1', 'other-admin-token')).status).toBe(401);
+  });
+
   it('stops a revoked person’s token at once', async () => {
     expect((await call('GET', BASE, 'second-publisher-token')).status).toBe(200);
     expect(await revokePerson(stack.table, 'demo', 'second-publisher')).toBe(1);
