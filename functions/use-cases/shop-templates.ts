@@ -566,8 +566,17 @@ export const testSendTemplate = async (
   return { id, sentAt: at, to: body.to, from: preview.from };
 };
 
+/** Entries one answer carries, oldest first; `truncated` says to ask again from the last one's time. */
+export const MAX_AUDIT_ENTRIES = 1_000;
+
 export const auditLog = async (
   deps: ShopTemplatesDeps,
   shopId: string,
   range: { from: string; to: string },
-) => ({ entries: await listAudit(deps.table, shopId, range, 1_000) });
+) => {
+  const entries = await listAudit(deps.table, shopId, range, MAX_AUDIT_ENTRIES + 1);
+  return {
+    entries: entries.slice(0, MAX_AUDIT_ENTRIES),
+    truncated: entries.length > MAX_AUDIT_ENTRIES,
+  };
+};

@@ -277,6 +277,7 @@ describe('a shop words its own messages', () => {
   it('keeps an audit of every step with its actor', async () => {
     const audit = await call('GET', '/v1/shops/demo/audit?from=2026-11-22', VIEWER);
     expect(audit.status).toBe(200);
+    expect(audit.body.truncated).toBe(false);
     const steps = (audit.body.entries as { action: string; actor: string; key: string }[]).map(
       (e) => `${e.action} ${e.actor}`,
     );
