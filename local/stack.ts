@@ -32,6 +32,10 @@ import {
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
+import {
+  createPlatformIntakeHandler,
+  PLATFORM_ROUTE,
+} from '../functions/handlers/platform-intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
 import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
@@ -41,6 +45,7 @@ import {
   type UnsubscribeLinks,
   unsubscribeUrl,
 } from '../functions/http/unsubscribe-token.ts';
+import type { PlatformConnection } from '../functions/platforms/platform.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
@@ -96,6 +101,34 @@ export const DEMO_SHOP_LINKS = {
   review: 'https://shop.example.com/orders/{orderId}/review',
   survey: 'https://shop.example.com/orders/{orderId}/survey',
 };
+/**
+ * The demo shop's platform connections, so a sample delivery from each platform can be replayed
+ * against `npm start` (README "Connect your platform"). Local only: each default is public.
+ */
+export const demoPlatformConnections = (): PlatformConnection[] => [
+  {
+    platform: 'shopify',
+    secrets: [optionalEnv('FOLLOWUP_DEMO_SHOPIFY_SECRET', 'demo-shopify-app-secret-local-only')],
+    shopDomain: optionalEnv('FOLLOWUP_DEMO_SHOPIFY_DOMAIN', 'demo-tea-house.myshopify.com'),
+  },
+  {
+    platform: 'woocommerce',
+    secrets: [
+      optionalEnv('FOLLOWUP_DEMO_WOOCOMMERCE_SECRET', 'demo-woocommerce-webhook-secret-local-only'),
+    ],
+  },
+  {
+    platform: 'youzan',
+    secrets: [optionalEnv('FOLLOWUP_DEMO_YOUZAN_SECRET', 'demo-youzan-client-secret-local-only')],
+    clientId: optionalEnv('FOLLOWUP_DEMO_YOUZAN_CLIENT_ID', 'demo-youzan-client-id'),
+  },
+  {
+    platform: 'douyin',
+    secrets: [optionalEnv('FOLLOWUP_DEMO_DOUYIN_SECRET', 'demo-douyin-app-secret-local-only')],
+    clientId: optionalEnv('FOLLOWUP_DEMO_DOUYIN_APP_KEY', 'demo-douyin-app-key'),
+  },
+];
+
 /** Local only; in AWS the key is a generated Secrets Manager secret. */
 export const DEMO_UNSUBSCRIBE_KEY = 'local-unsubscribe-signing-key-not-for-production';
 
@@ -292,6 +325,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
+    const platformIntake = createPlatformIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
     const templates = createTemplatesHandler({
       ...common,
@@ -338,6 +372,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const wrap = options.wrapHandler ?? ((_, handler) => handler);
     const run = {
       intake: wrap('intake', intake),
+      platformIntake: wrap('intake', platformIntake),
       admin: wrap('admin', admin),
       templates: wrap('templates', templates),
       consent: wrap('consent', consent),
@@ -433,6 +468,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const routes: ApiRoute[] = [
       { routeKey: 'POST /v1/shops/{shopId}/events', handler: (e, c) => run.intake(e, c) },
+      { routeKey: PLATFORM_ROUTE, handler: (e, c) => run.platformIntake(e, c) },
       { routeKey: INBOUND_ROUTE, handler: (e, c) => run.consent(e, c) },
       { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => run.consent(e, c) },
       { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
@@ -540,6 +576,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       webhookSecrets: [options.demoWebhookSecret ?? DEMO_WEBHOOK_SECRET],
       adminTokenHashes: [sha256Hex(options.demoAdminToken ?? DEMO_ADMIN_TOKEN)],
+      platformConnections: demoPlatformConnections(),
     };
     await putShop(table, seed);
     for (const [role, person] of Object.entries(DEMO_PEOPLE) as [

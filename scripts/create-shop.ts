@@ -12,6 +12,7 @@ import { shopSettingsSchema } from '../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import { type SecretPurpose, shopSecretName } from '../functions/store/secrets-shop-directory.ts';
 import { putShop } from '../functions/store/shop-store.ts';
+import { connectionFromArgs, PLATFORM_OPTIONS } from './platform-connection.ts';
 
 /**
  * Creates (or updates) a shop in a deployed stage: settings in the table, secrets in Secrets
@@ -20,6 +21,8 @@ import { putShop } from '../functions/store/shop-store.ts';
  *     --shop acme --name "Acme Tea" --time-zone Asia/Shanghai --locale zh-CN \
  *     [--staff-webhook-url https://…] [--keep-secret whsec_old]   (rotation: old and new both valid)
  *     [--settings settings.json]   (flows, contact policy, links; README "Flows"; defaults otherwise)
+ *     [--platform shopify --shop-domain acme-tea.myshopify.com --platform-secret <app secret>]
+ *     [--platform-client-id <Youzan client_id | Douyin app_key>]   (README "Connect your platform")
  */
 const { values } = parseArgs({
   options: {
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     'staff-webhook-url': { type: 'string' },
     'keep-secret': { type: 'string', multiple: true, default: [] },
     settings: { type: 'string' },
+    ...PLATFORM_OPTIONS,
   },
 });
 for (const required of ['table', 'prefix', 'shop', 'name'] as const) {
@@ -39,6 +43,11 @@ for (const required of ['table', 'prefix', 'shop', 'name'] as const) {
     console.error(`--${required} is required`);
     process.exit(2);
   }
+}
+const platform = values.platform ? connectionFromArgs(values) : undefined;
+if (platform && 'error' in platform) {
+  console.error(platform.error);
+  process.exit(2);
 }
 const parsedSettings = shopSettingsSchema.safeParse(
   values.settings ? JSON.parse(readFileSync(values.settings, 'utf8')) : {},
@@ -79,7 +88,10 @@ await putShop(
     adminTokenHashes: [],
   },
 );
-await put('intake', { webhookSecrets: [webhookSecret, ...(values['keep-secret'] as string[])] });
+await put('intake', {
+  webhookSecrets: [webhookSecret, ...(values['keep-secret'] as string[])],
+  ...(platform ? { platformConnections: [platform.connection] } : {}),
+});
 await put('admin', { adminTokenHashes: [sha256Hex(adminToken)] });
 if (values['staff-webhook-url']) {
   await put('staff-webhook', {

@@ -14,7 +14,11 @@ export interface WebhookTransportOptions {
 const RETRYABLE = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
 
 export const webhookEventType = (message: OutgoingMessage): string =>
-  message.channel === 'call' ? 'followup.call_task' : 'followup.staff_alert';
+  message.channel === 'call'
+    ? 'followup.call_task'
+    : message.data?.relay
+      ? 'followup.buyer_relay'
+      : 'followup.staff_alert';
 
 /**
  * Staff alerts and call tasks as a Standard Webhooks POST to the shop's endpoint. `webhook-id`

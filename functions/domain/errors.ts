@@ -68,6 +68,19 @@ export class RouteNotFoundError extends FollowUpError {
   }
 }
 
+/** A platform we have no adapter for, or one the shop has not connected: 404, nothing stored. */
+export class PlatformNotConnectedError extends FollowUpError {
+  constructor(shopId: string, platform: string, known: boolean) {
+    super(
+      'not_found',
+      known
+        ? `shop '${shopId}' has not connected ${platform}`
+        : `'${platform}' is not a platform we take webhooks from`,
+    );
+    this.name = 'PlatformNotConnectedError';
+  }
+}
+
 export class PayloadTooLargeError extends FollowUpError {
   constructor(size: number, limit: number) {
     super('payload_too_large', `body is ${size} bytes; the limit is ${limit} bytes`);

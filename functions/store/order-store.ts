@@ -97,9 +97,14 @@ export const readOrderPartition = async (
 export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderState> => {
   const next = { ...state, version: state.version + 1 };
   const placed = placedAt(next);
-  // An erased order has no one left to chase: it leaves the sweep's index.
+  // A checkout is chased by its own flow, never by the daily sweep over unpaid orders; an erased
+  // order has no one left to chase: both stay out of the sweep's index.
   const awaitingPayment =
-    !isPaid(next) && !isClosed(next) && placed !== undefined && next.erasedAt === undefined;
+    !isPaid(next) &&
+    !isClosed(next) &&
+    placed !== undefined &&
+    next.data.checkout === undefined &&
+    next.erasedAt === undefined;
   const item: OrderItem = {
     ...orderKey(state.shopId, state.orderId),
     type: 'order',

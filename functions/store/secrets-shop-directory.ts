@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PLATFORMS, type PlatformConnection, type PlatformName } from '../platforms/platform.ts';
 import type { TableRef } from './dynamo.ts';
 import type { ShopDirectory } from './shop-directory.ts';
 import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-store.ts';
@@ -8,6 +9,29 @@ import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-s
  * webhook secrets, admin the token hashes and the sender the staff webhook — and nothing else.
  */
 export type SecretPurpose = 'intake' | 'admin' | 'staff-webhook';
+
+/**
+ * The platform connections kept in the intake secret beside the webhook secrets: the platforms'
+ * signing secrets are intake's to read, like ours. A malformed entry is left out.
+ */
+export const platformConnectionsOf = (value: unknown): PlatformConnection[] =>
+  Array.isArray(value)
+    ? value.flatMap((v) => {
+        const c = v as Partial<PlatformConnection> | null;
+        if (!c || !PLATFORMS.includes(c.platform as PlatformName) || !Array.isArray(c.secrets)) {
+          return [];
+        }
+        const secrets = c.secrets.filter((s): s is string => typeof s === 'string' && s !== '');
+        return [
+          {
+            platform: c.platform as PlatformName,
+            secrets,
+            ...(typeof c.shopDomain === 'string' ? { shopDomain: c.shopDomain } : {}),
+            ...(typeof c.clientId === 'string' ? { clientId: c.clientId } : {}),
+          },
+        ];
+      })
+    : [];
 
 /** A client, or how to make one on first use (the sender reads secrets only for staff alerts). */
 export type SecretsSource = SecretsManagerClient | (() => Promise<SecretsManagerClient>);
@@ -71,12 +95,14 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
       staff && typeof staff.url === 'string' && typeof staff.secret === 'string'
         ? ({ url: staff.url, secret: staff.secret } satisfies StaffWebhook)
         : undefined;
+    const platformConnections = platformConnectionsOf(intake?.platformConnections);
     return {
       shop: record.shop,
       webhookSecrets: strings(intake?.webhookSecrets),
       adminTokenHashes: strings(admin?.adminTokenHashes),
       ...(staffWebhook ? { staffWebhook } : {}),
       ...(record.templateVersions ? { templateVersions: record.templateVersions } : {}),
+      ...(platformConnections.length ? { platformConnections } : {}),
     };
   };
   return {

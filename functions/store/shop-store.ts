@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
+import type { PlatformConnection } from '../platforms/platform.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
 import { shopItemsRange, shopKey, shopTemplatePointersKey } from './table.ts';
 
@@ -25,6 +26,8 @@ export interface ShopRecord {
    * shop (functions/store/shop-template-store.ts writes it), so the sender's cached shop read carries it.
    */
   templateVersions?: Record<string, number>;
+  /** The shop platforms (Shopify, WooCommerce, …) whose webhooks this shop takes, with their secrets. */
+  platformConnections?: PlatformConnection[];
 }
 
 interface ShopItem extends ShopRecord {
@@ -38,6 +41,7 @@ const fromItem = (item: ShopItem): ShopRecord => ({
   webhookSecrets: item.webhookSecrets ?? [],
   adminTokenHashes: item.adminTokenHashes ?? [],
   ...(item.staffWebhook ? { staffWebhook: item.staffWebhook } : {}),
+  ...(item.platformConnections?.length ? { platformConnections: item.platformConnections } : {}),
 });
 
 /** Attributes of the pointers item: `v:<template key>` → the live version number. */

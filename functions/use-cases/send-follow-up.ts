@@ -4,8 +4,9 @@ import { Duration } from 'luxon';
 import type { ChannelTransport, OutgoingMessage } from '../channels/channel.ts';
 import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
-import { normalizeAddress } from '../domain/consent/contact-preference.ts';
+import { marketingConsentFor, normalizeAddress } from '../domain/consent/contact-preference.ts';
 import { DeliveryError } from '../domain/errors.ts';
+import { consentedChannel } from '../domain/flows/flow-steps.ts';
 import { customerTimeZone } from '../domain/flows/payment-reminder.ts';
 import { flowNamed, planOnSettle, recheckFollowUp } from '../domain/flows/registry.ts';
 import {
@@ -22,6 +23,7 @@ import {
   textHashOf,
 } from '../domain/policy/contact-log.ts';
 import { decideContact, sameTextSent } from '../domain/policy/contact-policy.ts';
+import { protectedContactFor, protectedContactReason } from '../domain/policy/protected-contact.ts';
 import { missingRequired } from '../domain/rendering/context-schema.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
 import type { RenderedMessage, Renderer } from '../domain/rendering/renderer.ts';
@@ -224,8 +226,27 @@ export const sendFollowUp = async (
       await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
       return 'rescheduled';
     }
-    const channel = decision.channel;
-    const route = routeFor(deps.transports, channel, shopRecord, order.data.customer);
+    const channel =
+      followUp.category === 'marketing'
+        ? consentedChannel(order, shop, decision.channel)
+        : decision.channel;
+    const shielded =
+      channel === 'sms' || channel === 'email'
+        ? protectedContactFor(order.data.customer, channel)
+        : undefined;
+    if (shielded && !shopRecord.staffWebhook) {
+      const reason = `${protectedContactReason(shielded)}; the shop has no staff webhook to relay this message to`;
+      await outcome({ status: 'skipped', reason, channel });
+      return 'skipped';
+    }
+    // A protected buyer's message goes to the shop's staff, who pass it on in the platform's chat.
+    const route =
+      shielded && shopRecord.staffWebhook
+        ? {
+            transport: deps.transports.staffWebhook(shopRecord.staffWebhook),
+            to: shopRecord.staffWebhook.url,
+          }
+        : routeFor(deps.transports, channel, shopRecord, order.data.customer);
     if ('error' in route) {
       await outcome({ status: 'failed', reason: route.error, channel });
       return 'failed';
@@ -257,7 +278,7 @@ export const sendFollowUp = async (
         channel,
         subject,
         holdoutPercent: flow.holdoutPercent?.(shop) ?? 0,
-        consent: order.data.customer?.marketingConsent,
+        consent: marketingConsentFor(order.data.customer, channel),
         preference,
         timeZone,
         log: contacts,
@@ -338,6 +359,9 @@ export const sendFollowUp = async (
           customer: order.data.customer,
           timeZone,
           ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+          ...(shielded
+            ? { relay: { reason: protectedContactReason(shielded), protectedContact: shielded } }
+            : {}),
         },
       };
     } catch (err) {

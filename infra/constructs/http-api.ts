@@ -25,6 +25,8 @@ export interface FollowUpApiProps {
 const WHY_NO_AUTHORIZER: Record<string, string> = {
   Intake:
     'Shop platforms authenticate with Standard Webhooks signatures over the raw body, verified in the function.',
+  Platform:
+    "Shopify, WooCommerce, Youzan and Douyin sign their webhooks with the shop's platform secret (HMAC or MD5 over the raw body), verified in the function.",
   Admin:
     'Operations calls carry a per-shop bearer token checked (hashed, constant time) in the function.',
   Inbound:
@@ -58,6 +60,7 @@ export class FollowUpApi extends Construct {
     });
     const routes: [string, HttpMethod, IFunction, string][] = [
       ['/v1/shops/{shopId}/events', HttpMethod.POST, props.intake, 'Intake'],
+      ['/v1/shops/{shopId}/platforms/{platform}', HttpMethod.POST, props.intake, 'Platform'],
       ['/v1/shops/{shopId}/orders/{orderId}', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/contacts/{channel}/{address}', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/contacts/{channel}/{address}', HttpMethod.PUT, props.admin, 'Admin'],

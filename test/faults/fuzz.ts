@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -7,6 +8,7 @@ import {
   DEMO_ADMIN_TOKEN,
   DEMO_PEOPLE,
   DEMO_WEBHOOK_SECRET,
+  demoPlatformConnections,
   type LocalStack,
 } from '../../local/stack.ts';
 
@@ -33,12 +35,46 @@ const signed = (body: string, id = `msg_fuzz_${Math.random()}`, at = new Date())
   'webhook-signature': signer.sign(id, at, body),
 });
 
+const shopifyConnection = demoPlatformConnections().find((c) => c.platform === 'shopify');
+/** Signed as Shopify signs: every hostile body here lacks what a fulfillment event needs. */
+const shopifySigned = (body: string, secret = shopifyConnection?.secrets[0] ?? '') => ({
+  'content-type': 'application/json',
+  'x-shopify-topic': 'fulfillment_events/create',
+  'x-shopify-event-id': `fuzz-${Math.random()}`,
+  'x-shopify-shop-domain': shopifyConnection?.shopDomain ?? '',
+  'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
+});
+
 /**
  * A hostile body as a path segment. An empty one becomes `~` (a guest log's prefix), not a plain
  * id: an erasure of an unknown but well-formed id rightly answers 200 with nothing to erase.
  */
 const hostileSegment = (payload: string): string =>
   encodeURIComponent(Buffer.from(payload.slice(0, 2000)).toString()) || '~';
+
+/** Signed as WooCommerce (HMAC), Youzan and Douyin (MD5 around the body) sign their pushes. */
+const platformSigned = (
+  platform: 'woocommerce' | 'youzan' | 'douyin',
+  body: string,
+): Record<string, string> => {
+  const c = demoPlatformConnections().find((x) => x.platform === platform);
+  const secret = c?.secrets[0] ?? '';
+  const md5 = createHash('md5')
+    .update(`${c?.clientId ?? ''}${body}${secret}`, 'utf8')
+    .digest('hex');
+  if (platform === 'woocommerce') {
+    return {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': 'order.updated',
+      'x-wc-webhook-signature': createHmac('sha256', secret).update(body).digest('base64'),
+    };
+  }
+  return {
+    'content-type': 'application/json',
+    'event-sign': md5,
+    ...(platform === 'douyin' ? { 'app-id': c?.clientId ?? '' } : {}),
+  };
+};
 
 /** Every endpoint the fuzz covers. A new endpoint (e.g. inbound SMS) is one more line here. */
 export const FUZZ_TARGETS: Target[] = [
@@ -73,6 +109,47 @@ export const FUZZ_TARGETS: Target[] = [
       };
     },
   },
+  {
+    name: 'Shopify platform endpoint (signed)',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/platforms/shopify',
+      headers: shopifySigned(body),
+      body,
+    }),
+  },
+  {
+    name: 'Shopify platform endpoint (bad signature or domain)',
+    attack: (body, rnd, kind) => {
+      const h = shopifySigned(body);
+      const variants = [
+        shopifySigned(body, 'not-the-app-secret'),
+        { ...h, 'x-shopify-shop-domain': 'someone-else.myshopify.com' },
+        { ...h, 'x-shopify-hmac-sha256': Buffer.from(body.slice(0, 32)).toString('base64') },
+        { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+      ];
+      return {
+        kind: `${kind}+bad-sig`,
+        method: 'POST',
+        path: '/v1/shops/demo/platforms/shopify',
+        headers: variants[Math.floor(rnd() * variants.length)] ?? {},
+        body,
+      };
+    },
+  },
+  ...(['woocommerce', 'youzan', 'douyin'] as const).map(
+    (platform): Target => ({
+      name: `${platform} platform endpoint (signed)`,
+      attack: (body, _r, kind) => ({
+        kind,
+        method: 'POST',
+        path: `/v1/shops/demo/platforms/${platform}`,
+        headers: platformSigned(platform, body),
+        body,
+      }),
+    }),
+  ),
   {
     name: 'inbound SMS (signed)',
     attack: (body, _r, kind) => ({

@@ -450,7 +450,7 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 11 + TEMPLATE_ROUTES.length);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 12 + TEMPLATE_ROUTES.length);
   });
 });
 
@@ -506,6 +506,16 @@ describe('shop templates', () => {
         Variables: Match.objectLike({ TEMPLATE_COMPILER: '/var/task/template-compiler.mjs' }),
       },
     });
+  });
+
+  it('routes the platforms webhooks to the intake function, which holds their secrets', () => {
+    const routes = dev.template.findResources('AWS::ApiGatewayV2::Route');
+    const byKey = (key: string) =>
+      Object.values(routes).find((r) => r.Properties.RouteKey === key)?.Properties.Target;
+    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toBeDefined();
+    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toEqual(
+      byKey('POST /v1/shops/{shopId}/events'),
+    );
   });
 });
 

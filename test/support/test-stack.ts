@@ -10,6 +10,7 @@ import {
   DEMO_ADMIN_TOKEN,
   DEMO_SHOP_LINKS,
   DEMO_WEBHOOK_SECRET,
+  demoPlatformConnections,
   type LocalStack,
   type LocalStackOptions,
   startLocalStack,
@@ -54,6 +55,7 @@ export const putDemoShop = async (
     webhookSecrets: [DEMO_WEBHOOK_SECRET],
     adminTokenHashes: o.adminTokenHashes ?? [],
     ...(o.staffWebhook ? { staffWebhook: o.staffWebhook } : {}),
+    platformConnections: demoPlatformConnections(),
   });
 };
 

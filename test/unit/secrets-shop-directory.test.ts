@@ -62,6 +62,33 @@ describe('shops with secrets from Secrets Manager', () => {
     ).toEqual(['p/demo/intake']);
   });
 
+  it("gives the platforms' signing secrets to intake only, from the intake secret", async () => {
+    const connection = {
+      platform: 'shopify',
+      secrets: ['shpss_new', 'shpss_old'],
+      shopDomain: 'acme.myshopify.com',
+    };
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'SHOPS',
+          sk: 'SHOP#demo',
+          type: 'shop',
+          shop: demoShop(),
+          platformConnections: [{ platform: 'shopify', secrets: ['from-table-must-be-ignored'] }],
+        },
+      ],
+    });
+    secrets.on(GetSecretValueCommand, { SecretId: 'p/demo/intake' }).resolves({
+      SecretString: JSON.stringify({
+        webhookSecrets: ['whsec_a'],
+        platformConnections: [connection],
+      }),
+    });
+    expect((await directory(['intake']).get('demo'))?.platformConnections).toEqual([connection]);
+    expect((await directory(['admin']).get('demo'))?.platformConnections).toBeUndefined();
+  });
+
   it('treats a missing secret as none configured', async () => {
     const record = await directory(['admin', 'staff-webhook']).get('demo');
     expect(record?.adminTokenHashes).toEqual(['abc']);

@@ -158,6 +158,7 @@ describe('context schema per flow', () => {
       'satisfaction-survey',
       'repurchase-reminder',
       'win-back',
+      'abandoned-checkout',
       'greetings',
     ]);
   });

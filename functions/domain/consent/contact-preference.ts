@@ -25,3 +25,19 @@ export const marketingAllowed = (
   if (consent !== true) return { allowed: false, reason: 'no marketing consent' };
   return { allowed: true };
 };
+
+interface ConsentFacts {
+  marketingConsent?: boolean;
+  marketingConsentByChannel?: { sms?: boolean; email?: boolean };
+}
+
+/** The customer's marketing consent for one channel: the channel's own where known, else the general one. */
+export const marketingConsentFor = (
+  customer: ConsentFacts | undefined,
+  channel: ContactChannel,
+): boolean | undefined =>
+  customer?.marketingConsentByChannel?.[channel] ?? customer?.marketingConsent;
+
+/** Whether marketing may reach the customer on some channel at all (planning; each send checks its own). */
+export const hasAnyMarketingConsent = (customer: ConsentFacts | undefined): boolean =>
+  CONTACT_CHANNELS.some((channel) => marketingConsentFor(customer, channel) === true);

@@ -1,4 +1,5 @@
 import { DateTime, Duration } from 'luxon';
+import { marketingConsentFor } from '../consent/contact-preference.ts';
 import type {
   Category,
   Channel,
@@ -47,12 +48,35 @@ export const closedReason = (order: OrderState): string => {
   }
 };
 
-/** The shop's preferred customer channel for which the customer has an address. */
+/**
+ * The shop's preferred customer channel for which the customer has an address. A buyer whose
+ * phone the platform protects gets 'sms' when nothing else reaches them: the sender relays that
+ * message to staff, or skips it saying why.
+ */
 export const customerChannel = (order: OrderState, shop: Shop): 'sms' | 'email' | undefined => {
   const c = order.data.customer;
-  return shop.settings.contactPolicy.channels.find((ch) =>
-    ch === 'sms' ? c?.phone !== undefined : c?.email !== undefined,
+  const open = shop.settings.contactPolicy.channels.find((ch) =>
+    ch === 'sms' ? c?.phone !== undefined && !c.protectedContact : c?.email !== undefined,
   );
+  return open ?? (c?.protectedContact ? 'sms' : undefined);
+};
+
+/**
+ * For marketing: the chosen channel if the customer consented to it, else the shop's next
+ * channel they did consent to and have an address for (a Shopify customer subscribed to email
+ * only gets the email); else the chosen one, for the contact policy to skip with its reason.
+ */
+export const consentedChannel = (order: OrderState, shop: Shop, chosen: Channel): Channel => {
+  if (chosen !== 'sms' && chosen !== 'email') return chosen;
+  const c = order.data.customer;
+  if (marketingConsentFor(c, chosen) === true) return chosen;
+  const other = shop.settings.contactPolicy.channels.find(
+    (ch) =>
+      ch !== chosen &&
+      marketingConsentFor(c, ch) === true &&
+      (ch === 'sms' ? c?.phone !== undefined && !c.protectedContact : c?.email !== undefined),
+  );
+  return other ?? chosen;
 };
 
 /** Re-check for a customer step: the channel to use now, or why there is none. */

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { hasAnyMarketingConsent } from '../consent/contact-preference.ts';
 import type { FireDecision, NewFollowUp, Plan } from '../follow-ups/follow-up.ts';
 import { lastPaidOrder } from '../order/customer-history.ts';
 import { type OrderState, placedAt } from '../order/order-state.ts';
@@ -65,7 +66,7 @@ export const planGreeting = (
 ): { followUp: NewFollowUp } | { skip: string } => {
   const { order, shop, now } = input;
   const s = shop.settings.flows.greetings;
-  if (order.data.customer?.marketingConsent !== true) return { skip: 'no marketing consent' };
+  if (!hasAnyMarketingConsent(order.data.customer)) return { skip: 'no marketing consent' };
   const last = lastPaidOrder(input.customer);
   if (last && last.orderId !== order.orderId) return { skip: `greeted on order ${last.orderId}` };
   const [hour = 10, minute = 0] = s.at.split(':').map(Number);

@@ -7,6 +7,7 @@ import {
   type Plan,
 } from '../follow-ups/follow-up.ts';
 import { isClosed } from '../order/order-state.ts';
+import { abandonedCheckoutFlow, isCheckout } from './abandoned-checkout.ts';
 import { careTipsFlow } from './care-tips.ts';
 import { deliveredFlow } from './delivered.ts';
 import { deliveryExceptionFlow } from './delivery-exception.ts';
@@ -40,6 +41,7 @@ export const FLOWS: readonly Flow[] = [
   repurchaseReminderFlow,
   winBackFlow,
   greetingsFlow,
+  abandonedCheckoutFlow,
 ];
 
 export const flowNamed = (name: string): Flow | undefined => FLOWS.find((f) => f.name === name);
@@ -53,7 +55,9 @@ export const planFollowUps = (input: FlowInput): Plan => {
   const existing = new Set(input.followUps.map((f: FollowUp) => `${f.flow}#${f.step}`));
   const closed = isClosed(input.order);
   const kept = (name: string) => !closed || flowNamed(name)?.keepWhenClosed === true;
-  for (const flow of FLOWS) {
+  // A checkout is not an order: no confirmation, shipping or revisit belongs to it.
+  const flows = isCheckout(input.order) ? [abandonedCheckoutFlow] : FLOWS;
+  for (const flow of flows) {
     const p = flow.plan(input);
     plan.create.push(
       ...p.create.filter((f) => !existing.has(`${f.flow}#${f.step}`) && kept(f.flow)),

@@ -63,6 +63,13 @@ export const customerSchema = z.object({
     .optional(),
   marketingConsent: z.boolean().optional(),
   /**
+   * Consent per channel where the platform tells it apart (Shopify's email and SMS marketing
+   * consent); a channel named here overrides `marketingConsent` for that channel.
+   */
+  marketingConsentByChannel: z
+    .object({ sms: z.boolean().optional(), email: z.boolean().optional() })
+    .optional(),
+  /**
    * A contact the platform keeps to itself: an encrypted phone (Youzan `$…$`), a masked one
    * (Douyin `138****8000`) or a virtual number. Never messaged: staff reach the buyer in the
    * platform's own chat. `display` is what staff may see (already masked), never a ciphertext.
@@ -135,6 +142,11 @@ export const orderDataSchema = z.object({
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(2048)
     .optional(),
+  /**
+   * A checkout the customer left before paying (Shopify's abandoned checkout), not an order: only
+   * the abandoned-checkout flow runs on it, and the order placed from it closes it.
+   */
+  checkout: z.object({ token: z.string().min(1).max(128) }).optional(),
 });
 
 export const orderEventSchema = z.object({

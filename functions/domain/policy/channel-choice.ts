@@ -27,8 +27,15 @@ export const chooseReminderChannel = (
     return { channel: 'call', why: 'returning customer who paid an earlier order' };
   }
   const c = order.data.customer;
-  if (c?.phone) return { channel: 'sms', why: 'customer has a phone number' };
+  if (c?.phone && !c.protectedContact)
+    return { channel: 'sms', why: 'customer has a phone number' };
   if (c?.email)
     return { channel: 'email', why: 'customer has an email address and no phone number' };
+  if (c?.protectedContact) {
+    return {
+      channel: 'sms',
+      why: `the buyer's phone is protected by ${c.protectedContact.platform}`,
+    };
+  }
   return { channel: undefined, why: 'no phone number or email address for the customer' };
 };

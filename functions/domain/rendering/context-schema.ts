@@ -255,6 +255,13 @@ export const FLOWS: FlowSpec[] = [
     required: [],
   },
   {
+    flow: 'abandoned-checkout',
+    description: '催付 on Shopify: a checkout left unpaid, its own recovery link',
+    templates: [{ key: 'reminder', label: 'reminder', channels: customer, category: 'marketing' }],
+    provides: ['links.pay', 'links.unsubscribe'],
+    required: [{ path: 'links.pay', channels: customer }],
+  },
+  {
     flow: 'greetings',
     description: 'holiday greetings',
     templates: [{ key: 'greeting', label: 'greeting', channels: customer, category: 'marketing' }],

@@ -126,6 +126,7 @@ export const flowSettingsSchema = z.object({
       atMostEvery: isoDuration.default('P180D'),
     })
     .prefault({}),
+  abandonedCheckout: z.object({ ...flowBase, after: isoDuration.default('PT10H') }).prefault({}),
   greetings: z
     .object({
       ...flowBase,
