@@ -47,19 +47,27 @@ export const LAMBDA_ENTRIES = [
   'sweep',
   'sender',
   'flow-stats',
+  'templates',
 ] as const;
 export type LambdaEntry = (typeof LAMBDA_ENTRIES)[number];
 
 /** Functions that render messages and so carry the precompiled template catalog beside the code. */
-export const ENTRIES_WITH_TEMPLATES: readonly LambdaEntry[] = ['admin', 'sender'];
+export const ENTRIES_WITH_TEMPLATES: readonly LambdaEntry[] = ['admin', 'sender', 'templates'];
+
+/**
+ * Functions that compile a shop's own words, with the compiler as its own file beside the code
+ * (template-compiler.mjs), imported only when a shop has overrides: index.mjs stays lean.
+ */
+export const ENTRIES_WITH_COMPILER: readonly LambdaEntry[] = ['sender'];
+export const TEMPLATE_COMPILER_FILE = 'template-compiler.mjs';
 
 /** Bundles one function to <outDir>/index.mjs (+ source map), as it deploys. */
 export const bundleFunction = async (
   entryFile: string,
   outDir: string,
-  o: { sourcemap?: boolean } = {},
+  o: { sourcemap?: boolean; fileName?: string } = {},
 ): Promise<string> => {
-  const outfile = `${outDir}/index.mjs`;
+  const outfile = `${outDir}/${o.fileName ?? 'index.mjs'}`;
   await build({
     entryPoints: [entryFile],
     outfile,

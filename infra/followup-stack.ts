@@ -21,6 +21,7 @@ import { FollowUpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { OptOut } from './constructs/opt-out.ts';
 import { MAX_RECEIVE_COUNT, SendQueues } from './constructs/send-queues.ts';
+import { ShopTemplates } from './constructs/shop-templates.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface FollowUpStackProps extends StackProps {
@@ -142,6 +143,8 @@ export class FollowUpStack extends Stack {
         ...common,
         SEND_QUEUE_URL: queues.queue.queueUrl,
         TEMPLATE_CATALOG: '/var/task/templates.mjs',
+        // Imported only when a shop has words of its own (ENTRIES_WITH_COMPILER, infra/bundling.ts).
+        TEMPLATE_COMPILER: '/var/task/template-compiler.mjs',
         MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
         UNSUBSCRIBE_KEY_SECRET_ID: optOut.unsubscribeKey.secretArn,
         SMS_ORIGINATION_IDENTITY: config.sms.originationIdentity,
@@ -275,11 +278,19 @@ export class FollowUpStack extends Stack {
       targets: [new LambdaFunction(sweep.fn, { retryAttempts: 2 })],
     });
 
+    const shopTemplates = new ShopTemplates(this, 'ShopTemplates', {
+      config,
+      table,
+      environment: common,
+      allowShopSecrets: allowSecrets,
+    });
+
     const api = new FollowUpApi(this, 'PublicApi', {
       config,
       intake: intake.fn,
       admin: admin.fn,
       consent: optOut.consent.fn,
+      templates: shopTemplates.fn.fn,
     });
     // Links in marketing mail point at this API's unsubscribe route.
     sender.fn.addEnvironment('PUBLIC_API_URL', api.url);
@@ -307,7 +318,7 @@ export class FollowUpStack extends Stack {
       ],
     });
 
-    for (const fn of [intake, admin, dispatcher, sweep, sender]) {
+    for (const fn of [intake, admin, dispatcher, sweep, sender, shopTemplates.fn]) {
       const policy = fn.fn.role?.node.tryFindChild('DefaultPolicy');
       if (!policy) continue;
       Validations.of(policy).acknowledge({

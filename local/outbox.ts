@@ -14,6 +14,8 @@ export interface OutboxEntry {
   subject?: string;
   body: string;
   sentAt: string;
+  /** A template test send (POST …/test-send), not a customer message. */
+  test?: boolean;
 }
 
 export interface Outbox extends ChannelTransport {
@@ -52,6 +54,7 @@ export const createOutbox = (path: string | undefined, clock: Clock): Outbox => 
         ...(message.subject !== undefined ? { subject: message.subject } : {}),
         body: message.body,
         sentAt: clock.now().toISOString(),
+        ...(message.data?.test === true ? { test: true } : {}),
       };
       if (path) appendFileSync(path, `${JSON.stringify(entry)}\n`);
       entries.push(entry);

@@ -17,7 +17,10 @@ import { createDocumentClient } from '../functions/config/clients.ts';
 import { optionalEnv } from '../functions/config/env.ts';
 import { createSqsClient } from '../functions/config/sqs-client.ts';
 import { greetingPlanInstants } from '../functions/domain/flows/greetings.ts';
-import { createRenderer } from '../functions/domain/rendering/handlebars-renderer.ts';
+import {
+  compileSources,
+  createRenderer,
+} from '../functions/domain/rendering/handlebars-renderer.ts';
 import { defaultShopSettings } from '../functions/domain/shop/shop-settings.ts';
 import { ADMIN_ROUTES, createAdminHandler } from '../functions/handlers/admin.ts';
 import {
@@ -35,6 +38,7 @@ import {
 } from '../functions/handlers/platform-intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
+import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import {
   createUnsubscribeLinks,
@@ -46,11 +50,16 @@ import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
 import { createSendQueue } from '../functions/queue/send-queue.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
 import { nextDueAt } from '../functions/store/follow-up-store.ts';
+import { putPerson } from '../functions/store/people-store.ts';
 import { createShopDirectory } from '../functions/store/shop-directory.ts';
 import { putShop, type ShopRecord } from '../functions/store/shop-store.ts';
+import { getVersion } from '../functions/store/shop-template-store.ts';
 import { tableDefinition } from '../functions/store/table.ts';
+import { readShopWords, readTemplateDir } from '../functions/template-check/read-template-dir.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
+import { createShopRenderers } from '../functions/templates/shop-renderer.ts';
 import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
+import { defaultTemplatesOf } from '../functions/use-cases/shop-templates.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
 import { withRetries } from './async-invoke.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
@@ -65,6 +74,27 @@ import { createLocalClock, type LocalClock } from './test-clock.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+/** The demo shop's people, one per role below admin (README "For marketers"). */
+export const DEMO_PEOPLE = {
+  editor: {
+    name: 'demo-editor',
+    token: 'demo-editor-token',
+    email: 'editor@demo.example',
+    phone: '+8613800000001',
+  },
+  publisher: {
+    name: 'demo-publisher',
+    token: 'demo-publisher-token',
+    email: 'publisher@demo.example',
+    phone: '+8613800000002',
+  },
+  viewer: {
+    name: 'demo-viewer',
+    token: 'demo-viewer-token',
+    email: 'viewer@demo.example',
+    phone: '+8613800000003',
+  },
+} as const;
 /** The demo shop's order pages, for events that carry no link of their own. */
 export const DEMO_SHOP_LINKS = {
   pay: 'https://shop.example.com/pay/{orderId}',
@@ -116,6 +146,10 @@ export interface LocalStackOptions {
   tickMs?: number;
   demoWebhookSecret?: string;
   demoAdminToken?: string;
+  /** Tokens of the demo shop's editor, publisher and viewer (defaults in DEMO_PEOPLE). */
+  demoPeopleTokens?: Partial<Record<keyof typeof DEMO_PEOPLE, string>>;
+  /** Test sends per person and hour (default 5). */
+  testSendsPerHour?: number;
   /** Unsubscribe link signing keys, newest first (default: FOLLOWUP_UNSUBSCRIBE_KEY or a local key). */
   unsubscribeKeys?: string[];
   /** Backoff base for retryable delivery failures, seconds (SQS visibility). */
@@ -145,7 +179,15 @@ export interface LocalStackOptions {
   shopCacheMs?: number;
   /** Wraps each Lambda handler, e.g. to count and time invocations as Lambda bills them. */
   wrapHandler?: <E, R>(
-    name: 'intake' | 'admin' | 'consent' | 'dispatcher' | 'sweep' | 'sender' | 'flow-stats',
+    name:
+      | 'intake'
+      | 'admin'
+      | 'templates'
+      | 'consent'
+      | 'dispatcher'
+      | 'sweep'
+      | 'sender'
+      | 'flow-stats',
     handler: (event: E, context: Context) => Promise<R>,
   ) => (event: E, context: Context) => Promise<R>;
 }
@@ -245,7 +287,25 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const shops = createShopDirectory(table, options.shopCacheMs ?? 0);
     const outbox = createOutbox(dataDir ? join(dataDir, 'outbox.jsonl') : undefined, clock);
     const templatesDir = options.templatesDir ?? defaultTemplatesDir();
-    const renderer = createRenderer(loadTemplates(templatesDir));
+    const defaultSources = loadTemplates(templatesDir);
+    const renderer = createRenderer(defaultSources);
+    // A shop's own words over the defaults: published versions apply to the very next message.
+    const shopRenderers = createShopRenderers({
+      defaults: compileSources(defaultSources),
+      loadVersion: async (shopId, key, version) =>
+        (await getVersion(table, shopId, key, version))?.parts,
+      compiler: async () => compileSources,
+      onCompileError: (error, at) =>
+        logger.error('a published template does not compile; its default is sent', {
+          error,
+          ...at,
+        }),
+    });
+    const defaultTemplates = () =>
+      defaultTemplatesOf(
+        readTemplateDir(templatesDir, templatesDir).map((i) => ({ file: i.path, text: i.text })),
+        readShopWords(join(templatesDir, 'shop-words.yaml')),
+      );
     const preview = createTemplatePreview(templatesDir);
     stoppers.push(async () => preview.close());
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
@@ -267,6 +327,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const platformIntake = createPlatformIntakeHandler({ ...common, queue: sendQueue });
     const admin = createAdminHandler({ ...common, renderer });
+    const templates = createTemplatesHandler({
+      ...common,
+      // Read on each request, so an edited file under templates/ is the default at once.
+      defaults: async () => defaultTemplates(),
+      testTransports: { sms: outbox, email: outbox },
+      testSendsPerHour: options.testSendsPerHour ?? 5,
+    });
     const consent = createConsentHandler({
       ...common,
       unsubscribeKeys: async () => unsubscribeKeys,
@@ -286,6 +353,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sender = createSenderHandler({
       ...common,
       renderer,
+      shopRenderers,
       sqs,
       queueUrl: queues.queueUrl,
       transports: (options.transports ?? ((t) => t))({
@@ -306,6 +374,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       intake: wrap('intake', intake),
       platformIntake: wrap('intake', platformIntake),
       admin: wrap('admin', admin),
+      templates: wrap('templates', templates),
       consent: wrap('consent', consent),
       dispatcher: wrap('dispatcher', dispatcher),
       sweep: wrap('sweep', sweep),
@@ -404,6 +473,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => run.consent(e, c) },
       { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
       ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
+      ...TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -509,6 +579,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       platformConnections: demoPlatformConnections(),
     };
     await putShop(table, seed);
+    for (const [role, person] of Object.entries(DEMO_PEOPLE) as [
+      keyof typeof DEMO_PEOPLE,
+      (typeof DEMO_PEOPLE)[keyof typeof DEMO_PEOPLE],
+    ][]) {
+      await putPerson(table, {
+        shopId: 'demo',
+        name: person.name,
+        role,
+        tokenHash: sha256Hex(options.demoPeopleTokens?.[role] ?? person.token),
+        createdAt: clock.now().toISOString(),
+        email: person.email,
+        phone: person.phone,
+      });
+    }
 
     return {
       url: `http://${host}:${port}`,

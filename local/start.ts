@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DEMO_ADMIN_TOKEN, DEMO_WEBHOOK_SECRET, startLocalStack } from './stack.ts';
+import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, DEMO_WEBHOOK_SECRET, startLocalStack } from './stack.ts';
 
 /** `npm start`: the whole system on this machine, configured by environment variables only. */
 // Node 20 is supported for local work; Lambda runs nodejs22.x, so the SDK's notice is noise here.
@@ -14,6 +14,11 @@ const stack = await startLocalStack({
   tickMs: env.FOLLOWUP_TICK_MS ? Number(env.FOLLOWUP_TICK_MS) : 2_000,
   demoWebhookSecret: env.FOLLOWUP_DEMO_WEBHOOK_SECRET || DEMO_WEBHOOK_SECRET,
   demoAdminToken: env.FOLLOWUP_DEMO_ADMIN_TOKEN || DEMO_ADMIN_TOKEN,
+  demoPeopleTokens: {
+    editor: env.FOLLOWUP_DEMO_EDITOR_TOKEN || DEMO_PEOPLE.editor.token,
+    publisher: env.FOLLOWUP_DEMO_PUBLISHER_TOKEN || DEMO_PEOPLE.publisher.token,
+    viewer: env.FOLLOWUP_DEMO_VIEWER_TOKEN || DEMO_PEOPLE.viewer.token,
+  },
   logLevel: (env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN',
 });
 

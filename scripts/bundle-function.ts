@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import {
   bundleFunction,
+  ENTRIES_WITH_COMPILER,
   ENTRIES_WITH_TEMPLATES,
   LAMBDA_ENTRIES,
   type LambdaEntry,
+  TEMPLATE_COMPILER_FILE,
 } from '../infra/bundling.ts';
 import { repoPath } from '../infra/paths.ts';
 
@@ -19,6 +21,11 @@ if (!entry || !outDir || !(LAMBDA_ENTRIES as readonly string[]).includes(entry))
   process.exit(2);
 }
 await bundleFunction(repoPath(`functions/lambda/${entry}.ts`), outDir);
+if (ENTRIES_WITH_COMPILER.includes(entry as LambdaEntry)) {
+  await bundleFunction(repoPath('functions/templates/template-compiler.ts'), outDir, {
+    fileName: TEMPLATE_COMPILER_FILE,
+  });
+}
 if (ENTRIES_WITH_TEMPLATES.includes(entry as LambdaEntry)) {
   execFileSync(
     process.execPath,

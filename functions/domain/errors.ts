@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'conflict'
   | 'configuration_missing'
-  | 'delivery_failed';
+  | 'delivery_failed'
+  | 'forbidden'
+  | 'template_check_failed'
+  | 'rate_limited';
 
 export interface FieldIssue {
   path: string;
@@ -109,6 +112,50 @@ export class DeliveryError extends FollowUpError {
     super('delivery_failed', message, options);
     this.name = 'DeliveryError';
     this.retryable = retryable;
+  }
+}
+
+/** Authenticated, but this person's role may not do what was asked. */
+export class ForbiddenError extends FollowUpError {
+  constructor(message: string) {
+    super('forbidden', message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The state changed under the request (another person's edit, nothing pending to approve). */
+export class ConflictError extends FollowUpError {
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** A template draft the check finds errors in cannot be published; details are the findings. */
+export class TemplateCheckFailedError extends FollowUpError {
+  readonly findings: unknown[];
+  constructor(findings: unknown[]) {
+    super('template_check_failed', `the draft has ${findings.length} finding(s) to fix first`);
+    this.name = 'TemplateCheckFailedError';
+    this.findings = findings;
+  }
+}
+
+/** Too many of something in a period; `retryAfterSeconds` says when the next one is allowed. */
+export class RateLimitedError extends FollowUpError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A template key the catalog does not have: nothing would ever send it. */
+export class TemplateNotFoundError extends FollowUpError {
+  constructor(key: string) {
+    super('not_found', `'${key}' is not a template of the catalog (flow/template/channel/locale)`);
+    this.name = 'TemplateNotFoundError';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { requireAction } from '../domain/access/principal.ts';
 import type { Clock } from '../domain/clock.ts';
 import {
   CONTACT_CHANNELS,
@@ -16,6 +17,11 @@ import {
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
+import {
+  bearerTokenVerifier,
+  type CredentialVerifier,
+  resolvePrincipal,
+} from '../http/auth/principal.ts';
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
 import { getContactPreference } from '../store/contact-preference-store.ts';
@@ -35,6 +41,8 @@ export interface AdminHandlerDeps {
   clock: Clock;
   /** Only the sweep preview renders; the Lambda loads the template catalog on its first call. */
   renderer: Renderer | (() => Promise<Renderer>);
+  /** Ways to prove who is asking; the bearer tokens by default (the console adds its JWTs). */
+  verifiers?: CredentialVerifier[];
 }
 
 export const ADMIN_ROUTES = [
@@ -47,6 +55,11 @@ export const ADMIN_ROUTES = [
   'GET /v1/shops/{shopId}/customers/{customerId}/export',
 ] as const;
 type AdminRoute = (typeof ADMIN_ROUTES)[number];
+/** A customer's whole data, out or gone: the shop's admin decides (GDPR, PIPL requests). */
+const CUSTOMER_DATA_ROUTES: readonly AdminRoute[] = [
+  'DELETE /v1/shops/{shopId}/customers/{customerId}',
+  'GET /v1/shops/{shopId}/customers/{customerId}/export',
+];
 
 const ADDRESS: Record<ContactChannel, z.ZodType<string>> = {
   sms: z
@@ -111,7 +124,16 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         if (!authorization) requireAdminToken(authorization, []);
         throw new ShopNotFoundError(shopId);
       }
-      requireAdminToken(authorization, record.adminTokenHashes);
+      // Reads need a viewer; a contact preference an editor (opt out) or a publisher (opt in,
+      // decided by the body below); a customer's export or erasure the shop's admin.
+      const principal = await resolvePrincipal(
+        event,
+        record,
+        deps.verifiers ?? [bearerTokenVerifier(deps.table)],
+      );
+      const route = event.routeKey as AdminRoute;
+      if (route !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
+        requireAction(principal, CUSTOMER_DATA_ROUTES.includes(route) ? 'customer-data' : 'read');
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
@@ -126,6 +148,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const contact = contactOf(event);
           const { optedOut } = parseJsonBody(rawBody(event), preferenceBody);
+          requireAction(principal, optedOut ? 'opt-out-contact' : 'opt-in-contact');
           const stored = await setContactPreference(deps, shopId, {
             ...contact,
             optedOut,
@@ -133,6 +156,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
           });
           deps.logger.info('contact preference set', {
             shopId,
+            actor: principal.actor,
             channel: contact.channel,
             optedOut,
           });

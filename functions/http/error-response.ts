@@ -1,6 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { type ErrorCode, FollowUpError, ValidationError } from '../domain/errors.ts';
+import {
+  type ErrorCode,
+  FollowUpError,
+  RateLimitedError,
+  TemplateCheckFailedError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { type ApiEvent, type ApiResult, json } from './api.ts';
 
 /** The one place where error codes become HTTP status codes. */
@@ -15,16 +21,24 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   configuration_missing: 500,
   delivery_failed: 502,
+  forbidden: 403,
+  template_check_failed: 422,
+  rate_limited: 429,
 };
 
-export const errorResult = (err: FollowUpError): ApiResult =>
-  json(STATUS[err.code], {
+export const errorResult = (err: FollowUpError): ApiResult => {
+  const result = json(STATUS[err.code], {
     error: {
       code: err.code,
       message: err.message,
       ...(err instanceof ValidationError ? { details: err.details } : {}),
+      ...(err instanceof TemplateCheckFailedError ? { details: err.findings } : {}),
     },
   });
+  if (err instanceof RateLimitedError)
+    result.headers = { ...result.headers, 'retry-after': String(err.retryAfterSeconds) };
+  return result;
+};
 
 /** Known errors answer with their status; anything else is logged and answered 500 without detail. */
 export const httpErrors = (logger: Logger): MiddlewareObj<ApiEvent, ApiResult> => ({

@@ -6,10 +6,13 @@ import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { onFirstUse } from '../config/on-first-use.ts';
-import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
+import { loadPrecompiled } from '../domain/rendering/precompiled-renderer.ts';
+import { createTemplateRenderer } from '../domain/rendering/template-registry.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
+import { getVersion } from '../store/shop-template-store.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
+import { createShopRenderers, loadTemplateCompiler } from '../templates/shop-renderer.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const optional = (name: string) => optionalEnv(name, '') || undefined;
@@ -20,6 +23,8 @@ const secrets = onFirstUse(
 );
 const unsubscribeKeys = lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID'));
 const publicApiUrl = requireEnv('PUBLIC_API_URL');
+const defaults = loadPrecompiled(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG')));
+const compilerPath = requireEnv('TEMPLATE_COMPILER');
 
 export const handler = createSenderHandler({
   table,
@@ -28,7 +33,17 @@ export const handler = createSenderHandler({
   sqs: onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
   queueUrl: requireEnv('SEND_QUEUE_URL'),
   shops: shopsFor(secrets, 'staff-webhook'),
-  renderer: createPrecompiledRenderer(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG'))),
+  renderer: createTemplateRenderer(defaults),
+  // Which version a shop has live comes with its cached shop read (SHOP_CACHE_MS); a version's
+  // text is read and compiled once per container, by a compiler imported on the first override.
+  shopRenderers: createShopRenderers({
+    defaults,
+    loadVersion: async (shopId, key, version) =>
+      (await getVersion(table, shopId, key, version))?.parts,
+    compiler: onFirstUse(() => loadTemplateCompiler(compilerPath)),
+    onCompileError: (error, at) =>
+      logger.error('a published template does not compile; its default is sent', { error, ...at }),
+  }),
   transports: {
     sms: createSmsTransport(
       onFirstUse(

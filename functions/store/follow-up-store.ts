@@ -304,7 +304,14 @@ export const claimFollowUp = async (
 };
 
 export type Outcome =
-  | { status: 'sent'; channel: string; messageId: string; reason?: string }
+  | {
+      status: 'sent';
+      channel: string;
+      messageId: string;
+      reason?: string;
+      /** Which template (and shop version) the message was rendered from, for the timeline. */
+      template?: { key: string; version?: number };
+    }
   | { status: 'skipped' | 'failed'; reason: string; channel?: string }
   | { status: 'scheduled'; dueAt: string; reason: string }
   | { status: 'queued'; lastError: string };
@@ -335,6 +342,10 @@ export const recordOutcome = async (
       set.push('sentAt = :now', 'channel = :channel', 'messageId = :messageId');
       values[':channel'] = outcome.channel;
       values[':messageId'] = outcome.messageId;
+      if (outcome.template) {
+        set.push('templateUsed = :templateUsed');
+        values[':templateUsed'] = outcome.template;
+      }
       if (outcome.reason) {
         set.push('reason = :reason');
         values[':reason'] = outcome.reason;

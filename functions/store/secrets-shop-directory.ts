@@ -101,6 +101,7 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
       webhookSecrets: strings(intake?.webhookSecrets),
       adminTokenHashes: strings(admin?.adminTokenHashes),
       ...(staffWebhook ? { staffWebhook } : {}),
+      ...(record.templateVersions ? { templateVersions: record.templateVersions } : {}),
       ...(platformConnections.length ? { platformConnections } : {}),
     };
   };

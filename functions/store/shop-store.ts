@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import type { PlatformConnection } from '../platforms/platform.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
-import { shopKey } from './table.ts';
+import { shopItemsRange, shopKey, shopTemplatePointersKey } from './table.ts';
 
 /** Where staff alerts and call tasks go: the shop's own HTTPS endpoint, signed like our intake. */
 export interface StaffWebhook {
@@ -21,6 +21,11 @@ export interface ShopRecord {
   /** SHA-256 hex digests of the admin bearer tokens; the tokens themselves are never stored. */
   adminTokenHashes: string[];
   staffWebhook?: StaffWebhook;
+  /**
+   * Template key → the shop's published version, for keys the shop overrides: read with the
+   * shop (functions/store/shop-template-store.ts writes it), so the sender's cached shop read carries it.
+   */
+  templateVersions?: Record<string, number>;
   /** The shop platforms (Shopify, WooCommerce, …) whose webhooks this shop takes, with their secrets. */
   platformConnections?: PlatformConnection[];
 }
@@ -39,13 +44,35 @@ const fromItem = (item: ShopItem): ShopRecord => ({
   ...(item.platformConnections?.length ? { platformConnections: item.platformConnections } : {}),
 });
 
+/** Attributes of the pointers item: `v:<template key>` → the live version number. */
+export const TEMPLATE_POINTER_PREFIX = 'v:';
+
+/** One Query for the shop item and its template pointers beside it (one read unit while under 4 KB). */
 export const getShop = async (t: TableRef, shopId: string): Promise<ShopRecord | undefined> => {
-  const out = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: shopKey(shopId) }));
-  return out.Item ? fromItem(out.Item as ShopItem) : undefined;
+  const range = shopItemsRange(shopId);
+  const out = await t.doc.send(
+    new QueryCommand({
+      TableName: t.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': range.pk, ':from': range.from, ':to': range.to },
+    }),
+  );
+  const items = out.Items ?? [];
+  const shop = items.find((i) => i.sk === shopKey(shopId).sk);
+  if (!shop) return undefined;
+  const pointers = items.find((i) => i.sk === shopTemplatePointersKey(shopId).sk) ?? {};
+  const versions = Object.fromEntries(
+    Object.entries(pointers)
+      .filter(([name, v]) => name.startsWith(TEMPLATE_POINTER_PREFIX) && typeof v === 'number')
+      .map(([name, v]) => [name.slice(TEMPLATE_POINTER_PREFIX.length), v as number]),
+  );
+  const record = fromItem(shop as ShopItem);
+  return Object.keys(versions).length ? { ...record, templateVersions: versions } : record;
 };
 
 export const putShop = async (t: TableRef, record: ShopRecord): Promise<void> => {
-  const item: ShopItem = { ...shopKey(record.shop.id), type: 'shop', ...record };
+  const { templateVersions: _versions, ...rest } = record;
+  const item: ShopItem = { ...shopKey(record.shop.id), type: 'shop', ...rest };
   await t.doc.send(new PutCommand({ TableName: t.tableName, Item: item }));
 };
 
@@ -55,7 +82,8 @@ export const listShops = async (t: TableRef): Promise<ShopRecord[]> => {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shop)',
     ExpressionAttributeValues: { ':pk': 'SHOPS', ':shop': 'SHOP#' },
   })) {
-    out.push(fromItem(item as ShopItem));
+    // The template pointers share the partition; only shop items are shops.
+    if (item.type === 'shop') out.push(fromItem(item as ShopItem));
   }
   return out;
 };

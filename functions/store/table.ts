@@ -16,6 +16,12 @@ import { createHash } from 'node:crypto';
  * | flow stats  | SHOP#<shopId>#FLOWSTATS         | <YYYY-MM-DD>#<flow>#<step> |
  * | report mark | SHOP#<shopId>#ORDER#<orderId>   | REPORT#<kind>              |
  * | job mark    | JOBS                            | <job>                      |
+ * | shop's template pointers | SHOPS              | SHOP#<shopId>#TEMPLATES    |
+ * | template override | SHOP#<shopId>#TEMPLATES   | KEY#<templateKey>          |
+ * | template version  | SHOP#<shopId>#TEMPLATES   | VERSION#<templateKey>#<n>  |
+ * | audit entry | SHOP#<shopId>#AUDIT             | <ISO time>#<id>            |
+ * | person      | SHOP#<shopId>#PEOPLE            | TOKEN#<sha256 of token>    |
+ * | test sends  | SHOP#<shopId>#TESTSEND#<actor>  | <YYYY-MM-DDTHH>            |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
  * Index `due` (sparse, keys only): scheduled follow-ups, pk DUE#<shard>, sk <dueAt ISO>, and the
@@ -100,6 +106,55 @@ export const reportMarkKey = (shopId: string, orderId: string, kind: string) => 
 
 /** How far a scheduled job has run, so a run after a failed or dropped one covers what it missed. */
 export const jobMarkKey = (job: string) => ({ pk: 'JOBS', sk: job });
+
+/**
+ * The shop's published template versions sit beside the shop item (same partition, next sort
+ * key): the one Query that reads a shop reads them too, so the sender pays no extra request.
+ */
+export const shopTemplatePointersKey = (shopId: string) => ({
+  pk: 'SHOPS',
+  sk: `SHOP#${shopId}#TEMPLATES`,
+});
+/** Both items of a shop in one sort-key range: `SHOP#<id>` and `SHOP#<id>#TEMPLATES`, nothing else. */
+export const shopItemsRange = (shopId: string) => ({
+  pk: 'SHOPS',
+  from: `SHOP#${shopId}`,
+  to: `SHOP#${shopId}#TEMPLATES`,
+});
+
+/** A shop's overrides and their version history share one partition: the list is one Query. */
+export const shopTemplatesPk = (shopId: string) => `SHOP#${shopId}#TEMPLATES`;
+export const templateOverrideKey = (shopId: string, templateKey: string) => ({
+  pk: shopTemplatesPk(shopId),
+  sk: `KEY#${templateKey}`,
+});
+export const TEMPLATE_OVERRIDE_SK_PREFIX = 'KEY#';
+export const templateVersionSkPrefix = (templateKey: string) => `VERSION#${templateKey}#`;
+/** Zero-padded so versions sort by number. */
+export const templateVersionKey = (shopId: string, templateKey: string, version: number) => ({
+  pk: shopTemplatesPk(shopId),
+  sk: `${templateVersionSkPrefix(templateKey)}${String(version).padStart(6, '0')}`,
+});
+
+/** Who changed what, per shop, in time order: `?from=&to=` is one Query on the sort key. */
+export const auditPk = (shopId: string) => `SHOP#${shopId}#AUDIT`;
+export const auditKey = (shopId: string, at: string, id: string) => ({
+  pk: auditPk(shopId),
+  sk: `${at}#${id}`,
+});
+
+/** People of a shop, found by the SHA-256 of the bearer token they present (never the token). */
+export const personKey = (shopId: string, tokenHash: string) => ({
+  pk: `SHOP#${shopId}#PEOPLE`,
+  sk: `TOKEN#${tokenHash}`,
+});
+export const peoplePk = (shopId: string) => `SHOP#${shopId}#PEOPLE`;
+
+/** A counter per person and hour: test sends are rate limited with one conditional update. */
+export const testSendKey = (shopId: string, actor: string, hour: string) => ({
+  pk: `SHOP#${shopId}#TESTSEND#${actor}`,
+  sk: hour,
+});
 
 /** FNV-1a: stable, fast and well spread for short keys; the shard only has to be deterministic. */
 const fnv1a = (text: string): number => {

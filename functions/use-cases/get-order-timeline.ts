@@ -31,6 +31,17 @@ export const getOrderTimeline = async (t: TableRef, shopId: string, orderId: str
         ...(f.reason ? { reason: f.reason } : {}),
         ...(f.sentAt ? { sentAt: f.sentAt } : {}),
         ...(f.lastError ? { lastError: f.lastError } : {}),
+        ...(f.templateUsed
+          ? {
+              template: {
+                key: f.templateUsed.key,
+                source: f.templateUsed.version !== undefined ? 'shop' : 'default',
+                ...(f.templateUsed.version !== undefined
+                  ? { version: f.templateUsed.version }
+                  : {}),
+              },
+            }
+          : {}),
         attempts: f.attempts,
       })),
   };

@@ -26,7 +26,7 @@ import { decideContact, sameTextSent } from '../domain/policy/contact-policy.ts'
 import { protectedContactFor, protectedContactReason } from '../domain/policy/protected-contact.ts';
 import { missingRequired } from '../domain/rendering/context-schema.ts';
 import { buildMessageContext } from '../domain/rendering/message-context.ts';
-import type { Renderer } from '../domain/rendering/renderer.ts';
+import type { RenderedMessage, Renderer } from '../domain/rendering/renderer.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import {
   ContactLogChanged,
@@ -46,12 +46,15 @@ import {
 } from '../store/follow-up-store.ts';
 import { readOrderPartition } from '../store/order-store.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
+import type { ShopRenderers } from '../templates/shop-renderer.ts';
 
 export interface SendDeps {
   table: TableRef;
   clock: Clock;
   shops: ShopDirectory;
   renderer: Renderer;
+  /** A shop's own published words over the defaults; without it every shop gets `renderer`. */
+  shopRenderers?: ShopRenderers;
   transports: Transports;
   logger: Logger;
   /** A claim older than this is presumed dead (its sender crashed) and may be taken over. */
@@ -87,6 +90,8 @@ interface Prepared {
   channel: Channel;
   /** The message holds a place in the customer's contact log, released if delivery fails for good. */
   logged: boolean;
+  /** The template and, for a shop's own words, the version it was rendered from. */
+  used: RenderedMessage['template'];
 }
 
 /** How far back the contact log is kept: the longest look-back of any rule that reads it. */
@@ -156,6 +161,10 @@ export const sendFollowUp = async (
     return 'failed';
   }
   const shop = shopRecord.shop;
+  // Resolved as the follow-up fires: the live versions come with the shop read above.
+  const renderer: Renderer = deps.shopRenderers
+    ? await deps.shopRenderers.forShop(shopRecord)
+    : deps.renderer;
   const customerId = order.data.customer?.id;
   const customer =
     customerId && flow.readsCustomerHistory
@@ -245,10 +254,8 @@ export const sendFollowUp = async (
     let template = followUp.template;
     let sku = followUp.about?.sku;
     if (flow.chooseTemplate) {
-      const choice = flow.chooseTemplate(input, followUp, (t, c) =>
-        deps.renderer.has(key.flow, t, c),
-      );
-      if (!choice || !deps.renderer.has(key.flow, choice.template, channel)) {
+      const choice = flow.chooseTemplate(input, followUp, (t, c) => renderer.has(key.flow, t, c));
+      if (!choice || !renderer.has(key.flow, choice.template, channel)) {
         await outcome({
           status: 'skipped',
           reason: `no ${key.flow} template for this order's products or the shop (${channel})`,
@@ -323,14 +330,16 @@ export const sendFollowUp = async (
       return 'skipped';
     }
     let message: OutgoingMessage;
+    let used: RenderedMessage['template'];
     try {
-      const rendered = deps.renderer.render({
+      const rendered = renderer.render({
         flow: key.flow,
         template,
         channel,
         locales: [locale, shop.defaultLocale, 'en'],
         context,
       });
+      used = rendered.template;
       message = {
         id,
         shopId: key.shopId,
@@ -402,9 +411,9 @@ export const sendFollowUp = async (
         }
       }
     }
-    prepared = { message, route, channel, logged: toCustomer && subject !== undefined };
+    prepared = { message, route, channel, used, logged: toCustomer && subject !== undefined };
   }
-  const { message, route, channel } = prepared;
+  const { message, route, channel, used } = prepared;
   const release = async () => {
     if (prepared?.logged && subject) {
       await removeContact(deps.table, shop.id, subject, id, keepSince);
@@ -432,6 +441,6 @@ export const sendFollowUp = async (
     deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
     return 'failed';
   }
-  await outcome({ status: 'sent', channel, messageId: message.id });
+  await outcome({ status: 'sent', channel, messageId: message.id, template: used });
   return 'sent';
 };

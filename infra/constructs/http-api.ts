@@ -9,6 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import type { StageConfig } from '../stage-config.ts';
 
 export interface FollowUpApiProps {
@@ -17,6 +18,8 @@ export interface FollowUpApiProps {
   admin: IFunction;
   /** Inbound SMS and one-click unsubscribe. */
   consent: IFunction;
+  /** A shop's own words, people's roles and the audit log. */
+  templates: IFunction;
 }
 
 const WHY_NO_AUTHORIZER: Record<string, string> = {
@@ -28,6 +31,8 @@ const WHY_NO_AUTHORIZER: Record<string, string> = {
     'Operations calls carry a per-shop bearer token checked (hashed, constant time) in the function.',
   Inbound:
     "SMS gateways sign inbound texts with the shop's Standard Webhooks secret, verified in the function.",
+  Templates:
+    "People's bearer tokens (hashed, constant time; roles per shop) are checked in the function.",
   Unsubscribe:
     'Customers follow a link from an email: the HMAC-signed token in the path is the credential (RFC 8058).',
 };
@@ -66,6 +71,10 @@ export class FollowUpApi extends Construct {
       ['/v1/shops/{shopId}/inbound', HttpMethod.POST, props.consent, 'Inbound'],
       ['/v1/unsubscribe/{token}', HttpMethod.GET, props.consent, 'Unsubscribe'],
       ['/v1/unsubscribe/{token}', HttpMethod.POST, props.consent, 'Unsubscribe'],
+      ...TEMPLATE_ROUTES.map((routeKey): [string, HttpMethod, IFunction, string] => {
+        const [method = 'GET', path = ''] = routeKey.split(' ');
+        return [path, method as HttpMethod, props.templates, 'Templates'];
+      }),
     ];
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const [path, method, fn, name] of routes) {

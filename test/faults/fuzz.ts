@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { random } from '../../bench/harness/event-mix.ts';
 import {
   DEMO_ADMIN_TOKEN,
+  DEMO_PEOPLE,
   DEMO_WEBHOOK_SECRET,
   demoPlatformConnections,
   type LocalStack,
@@ -192,6 +193,41 @@ export const FUZZ_TARGETS: Target[] = [
             ? `Bearer ${DEMO_ADMIN_TOKEN}`
             : `Bearer ${Buffer.from(payload.slice(0, 200)).toString('base64')}`,
       },
+    }),
+  },
+  {
+    name: 'template draft',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'PUT',
+      path: '/v1/shops/demo/templates/payment-reminder/first/sms/zh-CN/draft',
+      headers: {
+        authorization: `Bearer ${DEMO_PEOPLE.editor.token}`,
+        'content-type': 'application/json',
+      },
+      body,
+    }),
+  },
+  {
+    name: 'template preview',
+    attack: (body, _r, kind) => ({
+      kind,
+      method: 'POST',
+      path: '/v1/shops/demo/templates/payment-reminder/first/sms/zh-CN/preview',
+      headers: {
+        authorization: `Bearer ${DEMO_PEOPLE.editor.token}`,
+        'content-type': 'application/json',
+      },
+      body,
+    }),
+  },
+  {
+    name: 'template key',
+    attack: (payload, rnd, kind) => ({
+      kind,
+      method: rnd() < 0.5 ? 'GET' : 'POST',
+      path: `/v1/shops/demo/templates/payment-reminder/${encodeURIComponent(Buffer.from(payload.slice(0, 500)).toString()) || 'x'}/sms/zh-CN${rnd() < 0.5 ? '' : '/publish'}`,
+      headers: { authorization: `Bearer ${DEMO_PEOPLE.publisher.token}` },
     }),
   },
   {

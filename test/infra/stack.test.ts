@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import { FollowUpStack } from '../../infra/followup-stack.ts';
 import { stageConfig } from '../../infra/stage-config.ts';
 
@@ -114,7 +115,7 @@ describe('functions', () => {
     const functions = Object.values(dev.template.findResources('AWS::Lambda::Function')) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(9);
     for (const f of functions) {
       expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
         22,
@@ -449,7 +450,62 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 12);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 12 + TEMPLATE_ROUTES.length);
+  });
+});
+
+describe('shop templates', () => {
+  const templates = roleStatements(dev.template, 'ShopTemplatesFunctionServiceRoleDefaultPolicy');
+
+  it('routes every templates API call to the templates function', () => {
+    for (const routeKey of [
+      'GET /v1/shops/{shopId}/templates',
+      'PUT /v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}/draft',
+      'POST /v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}/publish',
+      'DELETE /v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}',
+      'POST /v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}/test-send',
+      'GET /v1/shops/{shopId}/audit',
+    ]) {
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+    }
+    expect(templates.length).toBeGreaterThan(0);
+  });
+
+  it('writes only its own partitions, and beside the shop item only the live-version pointers', () => {
+    const writes = templates.filter((s) =>
+      actionsOf([s]).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
+    );
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#TEMPLATES', 'SHOP#*#AUDIT', 'SHOP#*#TESTSEND#*'],
+          },
+        },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SHOPS'] },
+          'ForAllValues:StringLike': { 'dynamodb:Attributes': ['pk', 'sk', 'type', 'v:*'] },
+        },
+      }),
+    ]);
+    expect(actionsOf(templates)).not.toContain('dynamodb:DeleteItem');
+    const secrets = templates.filter((s) =>
+      actionsOf([s]).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(secrets)).toContain('/*/admin-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/intake|staff-webhook/);
+  });
+
+  it('the sender finds the lazily loaded compiler beside its code', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ TEMPLATE_COMPILER: '/var/task/template-compiler.mjs' }),
+      },
+    });
   });
 
   it('routes the platforms webhooks to the intake function, which holds their secrets', () => {

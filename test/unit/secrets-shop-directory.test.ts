@@ -4,7 +4,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSecretsShopDirectory } from '../../functions/store/secrets-shop-directory.ts';
@@ -17,12 +17,18 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1'
 beforeEach(() => {
   secrets.reset();
   dynamo.reset();
-  dynamo.on(GetCommand).resolves({
-    Item: {
-      shop: demoShop(),
-      webhookSecrets: ['whsec_from_table_must_be_ignored'],
-      adminTokenHashes: ['x'],
-    },
+  dynamo.on(QueryCommand).resolves({
+    Items: [
+      {
+        pk: 'SHOPS',
+        sk: 'SHOP#demo',
+        type: 'shop',
+        shop: demoShop(),
+        webhookSecrets: ['whsec_from_table_must_be_ignored'],
+        adminTokenHashes: ['x'],
+      },
+      { pk: 'SHOPS', sk: 'SHOP#demo#TEMPLATES', 'v:payment-reminder/first/sms/zh-CN': 3 },
+    ],
   });
   secrets
     .on(GetSecretValueCommand, { SecretId: 'p/demo/intake' })
@@ -49,6 +55,8 @@ describe('shops with secrets from Secrets Manager', () => {
     const record = await directory(['intake']).get('demo');
     expect(record?.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
     expect(record?.adminTokenHashes).toEqual([]);
+    // The published template versions ride on the same read.
+    expect(record?.templateVersions).toEqual({ 'payment-reminder/first/sms/zh-CN': 3 });
     expect(
       secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId),
     ).toEqual(['p/demo/intake']);
@@ -60,11 +68,16 @@ describe('shops with secrets from Secrets Manager', () => {
       secrets: ['shpss_new', 'shpss_old'],
       shopDomain: 'acme.myshopify.com',
     };
-    dynamo.on(GetCommand).resolves({
-      Item: {
-        shop: demoShop(),
-        platformConnections: [{ platform: 'shopify', secrets: ['from-table-must-be-ignored'] }],
-      },
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'SHOPS',
+          sk: 'SHOP#demo',
+          type: 'shop',
+          shop: demoShop(),
+          platformConnections: [{ platform: 'shopify', secrets: ['from-table-must-be-ignored'] }],
+        },
+      ],
     });
     secrets.on(GetSecretValueCommand, { SecretId: 'p/demo/intake' }).resolves({
       SecretString: JSON.stringify({

@@ -44,6 +44,8 @@ export interface FollowUp {
   lastError?: string;
   messageId?: string;
   about?: FollowUpSubject;
+  /** The template a sent message was rendered from; `version` when it was the shop's own words. */
+  templateUsed?: { key: string; version?: number };
 }
 
 export const isPending = (f: Pick<FollowUp, 'status'>): boolean =>

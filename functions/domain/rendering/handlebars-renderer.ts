@@ -37,7 +37,13 @@ const parts = (source: TemplateSource) => {
  * Compiles every template once, in an isolated Handlebars environment with only our helpers,
  * strict variable lookups and no prototype access (local stack, tests, tools).
  */
-export const createRenderer = (sources: TemplateSource[]): Renderer => {
+export const createRenderer = (sources: TemplateSource[]): Renderer =>
+  createTemplateRenderer(compileSources(sources));
+
+/** Each source compiled in one isolated environment; `version` marks a shop's published words. */
+export const compileSources = (
+  sources: (TemplateSource & { version?: number })[],
+): CompiledTemplate[] => {
   const env = isolate(Handlebars.create());
   const compile = (text: string, escapeHtml: boolean, source: TemplateSource) => {
     const options = compileOptions(escapeHtml);
@@ -49,18 +55,18 @@ export const createRenderer = (sources: TemplateSource[]): Renderer => {
     const template = env.compile(text, options);
     return (ctx: unknown) => template(ctx, RUNTIME_OPTIONS);
   };
-  const compiled: CompiledTemplate[] = sources.map((source) => {
+  return sources.map((source) => {
     const p = parts(source);
     return {
       flow: source.flow,
       template: source.template,
       channel: source.channel,
       locale: source.locale,
+      ...(source.version !== undefined ? { version: source.version } : {}),
       body: compile(p.body.text, p.body.escape, source),
       ...(p.subject ? { subject: compile(p.subject.text, false, source) } : {}),
     };
   });
-  return createTemplateRenderer(compiled);
 };
 
 /**

@@ -11,6 +11,8 @@ export interface RenderRequest {
 
 export interface RenderedMessage {
   locale: string;
+  /** Which template rendered it: `flow/template/channel/locale`, and the shop's version if not the default. */
+  template: { key: string; version?: number };
   subject?: string;
   body: string;
   html?: string;

@@ -7,6 +7,8 @@ export interface CompiledTemplate {
   template: string;
   channel: Channel;
   locale: string;
+  /** The shop's published version this was compiled from; absent for a shipped default. */
+  version?: number;
   subject?: (context: unknown) => string;
   body: (context: unknown) => string;
 }
@@ -62,10 +64,25 @@ export const createTemplateRenderer = (templates: CompiledTemplate[]): Renderer 
       const context = { ...request.context, locale: entry.locale };
       const body = entry.body(context).trim();
       const subject = entry.subject ? entry.subject(context).trim() : undefined;
+      const template = {
+        key: `${entry.flow}/${entry.template}/${entry.channel}/${entry.locale}`,
+        ...(entry.version !== undefined ? { version: entry.version } : {}),
+      };
       if (entry.channel !== 'email') {
-        return { locale: entry.locale, body, ...(subject !== undefined ? { subject } : {}) };
+        return {
+          locale: entry.locale,
+          template,
+          body,
+          ...(subject !== undefined ? { subject } : {}),
+        };
       }
-      return { locale: entry.locale, subject: subject ?? '', html: body, body: htmlToText(body) };
+      return {
+        locale: entry.locale,
+        template,
+        subject: subject ?? '',
+        html: body,
+        body: htmlToText(body),
+      };
     },
   };
 };

@@ -160,8 +160,15 @@ export const shopLinksSchema = z.object({
   survey: linkPattern.optional(),
 });
 
+/** How a shop's own words go live (functions/use-cases/shop-templates.ts). */
+export const templateSettingsSchema = z.object({
+  /** A publish by one person waits for a different publisher's approval. */
+  requireApproval: z.boolean().default(false),
+});
+
 export const shopSettingsSchema = z.object({
   links: shopLinksSchema.prefault({}),
+  templates: templateSettingsSchema.prefault({}),
   paymentReminder: paymentReminderSettingsSchema.prefault({}),
   contactPolicy: contactPolicySchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),

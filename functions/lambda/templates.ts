@@ -1,0 +1,47 @@
+import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
+import { createSmsTransport } from '../channels/sms-transport.ts';
+import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
+import { clock, logger, table } from '../config/lambda-deps.ts';
+import { shopsFor } from '../config/lambda-shop-secrets.ts';
+import { onFirstUse } from '../config/on-first-use.ts';
+import { secrets } from '../config/secrets-client.ts';
+import { createTemplatesHandler } from '../handlers/templates.ts';
+import { loadTemplateSources } from '../templates/template-catalog.ts';
+import { defaultTemplatesOf } from '../use-cases/shop-templates.ts';
+
+const sourcesPath = requireEnv('TEMPLATE_SOURCES');
+const smsConfigurationSet = optionalEnv('SMS_CONFIGURATION_SET', '') || undefined;
+const emailConfigurationSet = optionalEnv('EMAIL_CONFIGURATION_SET', '') || undefined;
+
+export const handler = createTemplatesHandler({
+  table,
+  clock,
+  logger,
+  // The admin secret holds the shop's admin token hash; people's token hashes are in the table.
+  shops: shopsFor(secrets, 'admin'),
+  defaults: onFirstUse(async () => {
+    const { files, shopWords } = await loadTemplateSources(sourcesPath);
+    return defaultTemplatesOf(files, shopWords);
+  }),
+  // Test sends go out through the same providers as customer messages, marked as tests.
+  testTransports: {
+    sms: createSmsTransport(
+      onFirstUse(
+        async () =>
+          new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
+      ),
+      {
+        originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
+        ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
+      },
+    ),
+    email: createSesEmailTransport(
+      onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
+      {
+        fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
+        ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+      },
+    ),
+  },
+  testSendsPerHour: numberEnv('TEST_SENDS_PER_HOUR', 5),
+});
