@@ -9,6 +9,7 @@ import {
 } from '../domain/consent/contact-preference.ts';
 import { RouteNotFoundError, ShopNotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
+import { shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
 import { httpErrors } from '../http/error-response.ts';
@@ -20,6 +21,7 @@ import { setContactPreference } from '../use-cases/change-contact-preference.ts'
 import { flowReport } from '../use-cases/flow-report.ts';
 import { getOrderTimeline } from '../use-cases/get-order-timeline.ts';
 import { previewNextPaymentSweep } from '../use-cases/preview-payment-sweep.ts';
+import { getShopSettings, saveShopSettings } from '../use-cases/shop-settings-change.ts';
 
 export interface AdminHandlerDeps {
   table: TableRef;
@@ -36,6 +38,8 @@ export const ADMIN_ROUTES = [
   'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
   'GET /v1/shops/{shopId}/sweeps/payment/preview',
   'GET /v1/shops/{shopId}/reports/flows',
+  'GET /v1/shops/{shopId}/settings',
+  'PUT /v1/shops/{shopId}/settings',
 ] as const;
 type AdminRoute = (typeof ADMIN_ROUTES)[number];
 
@@ -63,7 +67,26 @@ const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string 
   return { channel: channel as ContactChannel, address };
 };
 
-const preferenceBody = z.object({ optedOut: z.boolean() }).strict();
+/** The console's client builds its request from this schema too. */
+export const preferenceBody = z
+  .object({
+    optedOut: z.boolean(),
+    /** Why staff changed it (the customer phoned, a complaint…), kept with the preference. */
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+/**
+ * Who made a change: the signed-in person whose ID token API Gateway's JWT authorizer (or the
+ * console route locally) passed on, else the shop's admin token.
+ */
+const actorOf = (event: ApiEvent): string => {
+  const claims = (
+    event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
+  ).authorizer?.jwt?.claims;
+  const email = claims?.email;
+  return typeof email === 'string' && email !== '' ? email : 'shop admin token';
+};
 
 /** The operations API: per-shop bearer token; what the system did and why, and contact choices. */
 export const createAdminHandler = (deps: AdminHandlerDeps) =>
@@ -91,11 +114,13 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         }
         case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const contact = contactOf(event);
-          const { optedOut } = parseJsonBody(rawBody(event), preferenceBody);
+          const { optedOut, reason } = parseJsonBody(rawBody(event), preferenceBody);
           const stored = await setContactPreference(deps, shopId, {
             ...contact,
             optedOut,
             source: 'admin',
+            ...(reason ? { reason } : {}),
+            changedBy: actorOf(event),
           });
           deps.logger.info('contact preference set', {
             shopId,
@@ -125,6 +150,14 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
               to: event.queryStringParameters?.to,
             }),
           );
+        case 'GET /v1/shops/{shopId}/settings':
+          return json(200, await getShopSettings(deps.table, record));
+        case 'PUT /v1/shops/{shopId}/settings': {
+          const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
+          const saved = await saveShopSettings(deps, record, settings, actorOf(event));
+          deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
+          return json(200, saved);
+        }
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       }

@@ -21,7 +21,16 @@ export const getContactPreference = async (
   );
   if (!out.Item) return undefined;
   const { channel: c, address: a, optedOut, changedAt, source } = out.Item as ContactPreference;
-  return { channel: c, address: a, optedOut, changedAt, source };
+  const { reason, changedBy } = out.Item as ContactPreference;
+  return {
+    channel: c,
+    address: a,
+    optedOut,
+    changedAt,
+    source,
+    ...(reason ? { reason } : {}),
+    ...(changedBy ? { changedBy } : {}),
+  };
 };
 
 /** Writes a preference unless a newer change is already stored: out-of-order changes cannot undo a later one. */

@@ -1,0 +1,46 @@
+import type { Clock } from '../domain/clock.ts';
+import type { ShopSettings } from '../domain/shop/shop-settings.ts';
+import type { TableRef } from '../store/dynamo.ts';
+import {
+  getSettingsChange,
+  type SettingsChange,
+  type ShopRecord,
+  updateShopSettings,
+} from '../store/shop-store.ts';
+
+export interface ShopSettingsView {
+  shop: { id: string; name: string; timeZone: string; defaultLocale: string };
+  settings: ShopSettings;
+  /** The last change made through the API; absent for settings set by create-shop only. */
+  lastChange?: SettingsChange;
+}
+
+const view = (record: ShopRecord, settings: ShopSettings, lastChange?: SettingsChange) => ({
+  shop: {
+    id: record.shop.id,
+    name: record.shop.name,
+    timeZone: record.shop.timeZone,
+    defaultLocale: record.shop.defaultLocale,
+  },
+  settings,
+  ...(lastChange ? { lastChange } : {}),
+});
+
+/** The shop's settings with every default filled in, as the flows read them. */
+export const getShopSettings = async (t: TableRef, record: ShopRecord): Promise<ShopSettingsView> =>
+  view(record, record.shop.settings, await getSettingsChange(t, record.shop.id));
+
+/**
+ * Stores settings already validated by the same schema `create-shop --settings` uses, with who
+ * and when on the shop item. Lambda containers see them once their shop cache expires (60 s).
+ */
+export const saveShopSettings = async (
+  deps: { table: TableRef; clock: Clock },
+  record: ShopRecord,
+  settings: ShopSettings,
+  changedBy: string,
+): Promise<ShopSettingsView & { lastChange: SettingsChange }> => {
+  const lastChange = { changedBy, changedAt: deps.clock.now().toISOString() };
+  await updateShopSettings(deps.table, record.shop.id, settings, lastChange);
+  return { ...view(record, settings), lastChange };
+};
