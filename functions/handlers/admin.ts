@@ -7,6 +7,7 @@ import {
   type ContactChannel,
   normalizeAddress,
 } from '../domain/consent/contact-preference.ts';
+import { preferenceChangeSchema } from '../domain/consent/preference-change.ts';
 import { RouteNotFoundError, ShopNotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { shopSettingsSchema } from '../domain/shop/shop-settings.ts';
@@ -67,15 +68,6 @@ const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string 
   return { channel: channel as ContactChannel, address };
 };
 
-/** The console's client builds its request from this schema too. */
-export const preferenceBody = z
-  .object({
-    optedOut: z.boolean(),
-    /** Why staff changed it (the customer phoned, a complaint…), kept with the preference. */
-    reason: z.string().trim().min(1).max(500).optional(),
-  })
-  .strict();
-
 /**
  * Who made a change: the signed-in person whose ID token API Gateway's JWT authorizer (or the
  * console route locally) passed on, else the shop's admin token.
@@ -114,7 +106,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         }
         case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const contact = contactOf(event);
-          const { optedOut, reason } = parseJsonBody(rawBody(event), preferenceBody);
+          const { optedOut, reason } = parseJsonBody(rawBody(event), preferenceChangeSchema);
           const stored = await setContactPreference(deps, shopId, {
             ...contact,
             optedOut,

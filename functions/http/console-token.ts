@@ -2,40 +2,15 @@ import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { UnauthorizedError } from '../domain/errors.ts';
+import { type Membership, membershipsOf } from './console-roles.ts';
 
-/** The per-shop roles of the templates issue, weakest first. */
-export const CONSOLE_ROLES = ['viewer', 'editor', 'publisher', 'admin'] as const;
-export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
-
-export interface Membership {
-  shopId: string;
-  role: ConsoleRole;
-}
+export type { ConsoleRole, Membership } from './console-roles.ts';
 
 /** Who signed in to the console, and what they may do in which shop. */
 export interface ConsolePrincipal {
   actor: string;
   memberships: Membership[];
 }
-
-/** Cognito groups are named `shop:<shopId>:<role>`; any other group says nothing about shops. */
-const GROUP = /^shop:([a-z0-9][a-z0-9-]{0,62}):(viewer|editor|publisher|admin)$/;
-
-export const membershipsOf = (groups: unknown): Membership[] => {
-  const list = Array.isArray(groups)
-    ? groups.filter((g): g is string => typeof g === 'string')
-    : [];
-  const strongest = new Map<string, ConsoleRole>();
-  for (const group of list) {
-    const m = GROUP.exec(group);
-    if (!m?.[1] || !m[2]) continue;
-    const role = m[2] as ConsoleRole;
-    const held = strongest.get(m[1]);
-    if (!held || CONSOLE_ROLES.indexOf(role) > CONSOLE_ROLES.indexOf(held))
-      strongest.set(m[1], role);
-  }
-  return [...strongest].map(([shopId, role]) => ({ shopId, role }));
-};
 
 /** An ID token's claims as Cognito issues them; the local issuer issues the same shape. */
 export const principalOf = (payload: JwtPayload): ConsolePrincipal => {
