@@ -77,7 +77,11 @@ export const OrdersPage = ({ param }: PageProps) => {
         <div class="timeline" data-order={timeline.order.id}>
           <dl class="stats">
             <Stat label={t('orders.orderId')} value={timeline.order.id} />
-            <Stat label={t('orders.status')} value={timeline.order.status} id="order-status" />
+            <Stat
+              label={t('orders.status')}
+              value={t(`orderStatus.${timeline.order.status}` as MessageKey)}
+              id="order-status"
+            />
             {data?.total && data.currency ? (
               <Stat
                 label={t('orders.total')}

@@ -23,8 +23,10 @@ const Chart = ({
   summary,
   days,
   series,
+  dayLabel,
 }: {
   id: string;
+  dayLabel: string;
   title: string;
   summary: string;
   days: string[];
@@ -41,11 +43,12 @@ const Chart = ({
         height: 260,
         scales: { x: { time: false } },
         axes: [
-          { values: (_u, ticks) => ticks.map((i) => (days[i] ?? '').slice(5)) },
+          // One tick per whole day: the x values are day indexes.
+          { incrs: [1], values: (_u, ticks) => ticks.map((i) => (days[i] ?? '').slice(5)) },
           { values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : '')) },
         ],
         series: [
-          {},
+          { label: dayLabel, value: (_u, i) => (i === null ? '' : (days[i] ?? '')) },
           ...series.map((s, i) => ({
             label: s.label,
             stroke: COLOURS[i % COLOURS.length] ?? '#000',
@@ -205,6 +208,7 @@ export default function ReportsPage(_: PageProps) {
             title={t('reports.perDayChart')}
             summary={t('reports.chartSummary', { days: days.length })}
             days={days}
+            dayLabel={t('reports.day')}
             series={messageSeries}
           />
           <Chart
@@ -212,6 +216,7 @@ export default function ReportsPage(_: PageProps) {
             title={t('reports.paymentChart')}
             summary={t('reports.chartSummary', { days: days.length })}
             days={days}
+            dayLabel={t('reports.day')}
             series={paymentSeries}
           />
           <h2>{t('reports.perDayTable')}</h2>
