@@ -118,10 +118,13 @@ export const sizeTable = (built: ConsoleBuild): string => {
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `--out <dir>`: where CDK's asset bundling wants the files; default dist/console.
+  const at = process.argv.indexOf('--out');
+  const dir = at > 0 ? process.argv[at + 1] : undefined;
   const built = await buildConsole();
-  writeConsole(built);
+  writeConsole(built, dir ?? CONSOLE_DIST);
   console.log(sizeTable(built));
-  console.log(`written to ${relative(process.cwd(), CONSOLE_DIST)}/`);
+  console.log(`written to ${relative(process.cwd(), dir ?? CONSOLE_DIST) || '.'}/`);
   if (built.overBudget) {
     console.error('the first screen is over its page weight budget');
     process.exit(1);
