@@ -504,7 +504,15 @@ describe('web console', () => {
     expect(policies).toHaveLength(1);
     const headers = (
       policies[0] as {
-        Properties: { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, any> } };
+        Properties: {
+          ResponseHeadersPolicyConfig: {
+            SecurityHeadersConfig: {
+              ContentSecurityPolicy: { ContentSecurityPolicy: unknown };
+              StrictTransportSecurity: unknown;
+              FrameOptions: unknown;
+            };
+          };
+        };
       }
     ).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);

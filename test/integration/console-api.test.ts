@@ -58,6 +58,7 @@ const consoleCall = async (
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in the assertions
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
 
