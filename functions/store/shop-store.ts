@@ -62,18 +62,26 @@ export interface SettingsChange {
   changedAt: string;
 }
 
-export const getSettingsChange = async (
+/** The settings as stored now (not as a cached shop read has them) and their last change. */
+export const getShopSettingsItem = async (
   t: TableRef,
   shopId: string,
-): Promise<SettingsChange | undefined> => {
+): Promise<{ settings: ShopSettings; lastChange?: SettingsChange } | undefined> => {
   const out = await t.doc.send(
     new GetCommand({
       TableName: t.tableName,
       Key: shopKey(shopId),
-      ProjectionExpression: 'settingsChange',
+      ProjectionExpression: '#shop.#settings, settingsChange',
+      ExpressionAttributeNames: { '#shop': 'shop', '#settings': 'settings' },
+      ConsistentRead: true,
     }),
   );
-  return out.Item?.settingsChange as SettingsChange | undefined;
+  if (!out.Item) return undefined;
+  const lastChange = out.Item.settingsChange as SettingsChange | undefined;
+  return {
+    settings: shopSettingsSchema.parse(out.Item.shop?.settings ?? {}),
+    ...(lastChange ? { lastChange } : {}),
+  };
 };
 
 /** Replaces only the settings (secrets and tokens untouched) of a shop that exists. */

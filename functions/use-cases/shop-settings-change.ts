@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { ShopSettings } from '../domain/shop/shop-settings.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import {
-  getSettingsChange,
+  getShopSettingsItem,
   type SettingsChange,
   type ShopRecord,
   updateShopSettings,
@@ -26,9 +26,17 @@ const view = (record: ShopRecord, settings: ShopSettings, lastChange?: SettingsC
   ...(lastChange ? { lastChange } : {}),
 });
 
-/** The shop's settings with every default filled in, as the flows read them. */
-export const getShopSettings = async (t: TableRef, record: ShopRecord): Promise<ShopSettingsView> =>
-  view(record, record.shop.settings, await getSettingsChange(t, record.shop.id));
+/**
+ * The shop's settings with every default filled in, read from the table rather than the shop
+ * cache, so a page reloaded right after a save shows what was saved.
+ */
+export const getShopSettings = async (
+  t: TableRef,
+  record: ShopRecord,
+): Promise<ShopSettingsView> => {
+  const stored = await getShopSettingsItem(t, record.shop.id);
+  return view(record, stored?.settings ?? record.shop.settings, stored?.lastChange);
+};
 
 /**
  * Stores settings already validated by the same schema `create-shop --settings` uses, with who
