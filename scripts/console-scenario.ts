@@ -7,7 +7,8 @@ import { DEMO_WEBHOOK_SECRET, type LocalStack } from '../local/stack.ts';
  * A day of 催付 on the demo shop for the console's browser test and screenshots. The clock
  * starts at 10:00 Shanghai time on 22 Nov 2026: A1001 is placed, reminded at 10:30 and paid, so
  * its before-close reminder is cancelled; S2 (no pay-by time) is reminded once and left unpaid,
- * so the next evening's sweep chases it.
+ * so the next evening's sweep chases it. Y3, placed the next morning and reminded at once, is what
+ * that sweep leaves out.
  */
 export const SCENARIO_CLOCK_START = '2026-11-22T02:00:00Z';
 export const SCENARIO_DAY = '2026-11-22';
@@ -85,6 +86,17 @@ export const seedScenario = async (stack: LocalStack): Promise<void> => {
     }),
   });
   await advanceClock(stack, 'P1D');
+  await postOrderEvent(stack, {
+    id: 'evt_Y3_created',
+    type: 'order.created',
+    occurredAt: '2026-11-23T09:30:00+08:00',
+    order: order('Y3', {
+      createdAt: '2026-11-23T09:30:00+08:00',
+      total: '45.00',
+      customer: customer('C88', '+8613700137000', 'zh-CN'),
+    }),
+  });
+  await advanceClock(stack, 'PT1M');
 };
 
 /** Signs in through the sign-in page as a person does: the console's button, then the form. */

@@ -150,6 +150,9 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     expect(await s2.getAttribute('data-channel')).toBe('sms');
     expect(await s2.locator('[data-col="parts"]').textContent()).toBe(String(planned?.sms?.parts));
     expect(await page.locator('[data-stat="sms-cost"]').textContent()).toMatch(/¥|CN¥/);
+    const left = api.leftOut.orders.find((o) => o.orderId === 'Y3');
+    expect(left?.reason).toBeTruthy();
+    expect(await page.locator('li[data-order="Y3"]').textContent()).toBe(`Y3: ${left?.reason}`);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
