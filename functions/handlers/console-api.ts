@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { sha256Hex } from '../http/admin-auth.ts';
-import { type ApiEvent, type ApiResult, header, json } from '../http/api.ts';
+import { type ApiEvent, type ApiResult, json, rawBody } from '../http/api.ts';
+import { type ConsoleShopPrincipal, consoleCredential } from '../http/console-credential.ts';
 import { type ConsoleRole, roleAtLeast } from '../http/console-roles.ts';
-import type { ConsolePrincipal, ConsoleTokenVerifier } from '../http/console-token.ts';
+import type { ConsoleTokenVerifier } from '../http/console-token.ts';
 import { errorResult } from '../http/error-response.ts';
 import { ADMIN_ROUTES, type AdminHandlerDeps, createAdminHandler } from './admin.ts';
 
@@ -18,8 +19,11 @@ export const consoleRoute = (route: AdminRoute): string =>
   route.replace(' /v1/', ` ${CONSOLE_API_PREFIX}/v1/`);
 export const CONSOLE_ROUTES = ADMIN_ROUTES.map(consoleRoute);
 
-/** The weakest role that may call each route; reads are open to every member of the shop. */
-const NEEDS: Record<AdminRoute, ConsoleRole> = {
+/**
+ * The weakest role that may call each route; reads are open to every member of the shop, and a
+ * route not listed here (one added to the operations API later) needs an admin.
+ */
+const NEEDS: Partial<Record<AdminRoute, ConsoleRole>> = {
   'GET /v1/shops/{shopId}/orders/{orderId}': 'viewer',
   'GET /v1/shops/{shopId}/contacts/{channel}/{address}': 'viewer',
   'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': 'editor',
@@ -28,7 +32,19 @@ const NEEDS: Record<AdminRoute, ConsoleRole> = {
   'GET /v1/shops/{shopId}/settings': 'viewer',
   'PUT /v1/shops/{shopId}/settings': 'admin',
 };
-export const roleNeeded = (route: AdminRoute): ConsoleRole => NEEDS[route];
+const CONTACT_PUT = 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}';
+
+/** Opting an address out protects the customer (editor); opting it back in needs a publisher. */
+export const roleNeeded = (route: AdminRoute, body: string): ConsoleRole => {
+  if (route === CONTACT_PUT) {
+    try {
+      if ((JSON.parse(body) as { optedOut?: unknown }).optedOut === false) return 'publisher';
+    } catch {
+      // Not JSON: the operations handler answers 400 naming the body.
+    }
+  }
+  return NEEDS[route] ?? 'admin';
+};
 
 const forbidden = (message: string): ApiResult =>
   json(403, { error: { code: 'forbidden', message } });
@@ -57,26 +73,23 @@ export const createConsoleApiHandler = (deps: ConsoleApiDeps) => {
     },
   });
   const routes = new Map(ADMIN_ROUTES.map((r) => [consoleRoute(r), r]));
+  const credential = consoleCredential(deps.tokens);
   return async (event: ApiEvent, context: Context): Promise<ApiResult> => {
     const route = routes.get(event.routeKey);
     if (!route) return json(404, { error: { code: 'not_found', message: 'no such route' } });
-    let principal: ConsolePrincipal;
+    const shopId = decodeURIComponent(event.pathParameters?.shopId ?? '');
+    let principal: ConsoleShopPrincipal | undefined;
     try {
-      const match = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '');
-      if (!match?.[1]) throw new UnauthorizedError('sign in first: no ID token in Authorization');
-      principal = await deps.tokens.verify(match[1]);
+      principal = await credential.verify(event, { shop: { id: shopId } });
+      if (!principal) throw new UnauthorizedError('sign in first: no ID token in Authorization');
     } catch (err) {
       if (err instanceof UnauthorizedError) return errorResult(err);
       throw err;
     }
-    const shopId = decodeURIComponent(event.pathParameters?.shopId ?? '');
-    const role = principal.memberships.find((m) => m.shopId === shopId)?.role;
-    if (!role) return forbidden(`${principal.actor} is not a member of shop '${shopId}'`);
-    const needed = NEEDS[route];
+    const { actor, role } = principal;
+    const needed = roleNeeded(route, rawBody(event));
     if (!roleAtLeast(role, needed))
-      return forbidden(
-        `this needs the ${needed} role; ${principal.actor} is ${role} in '${shopId}'`,
-      );
+      return forbidden(`this needs the ${needed} role; ${actor} is ${role} in '${shopId}'`);
     return operations(
       {
         ...event,
@@ -85,7 +98,7 @@ export const createConsoleApiHandler = (deps: ConsoleApiDeps) => {
         requestContext: {
           ...event.requestContext,
           routeKey: route,
-          authorizer: { jwt: { claims: { email: principal.actor }, scopes: [] } },
+          authorizer: { jwt: { claims: { email: actor }, scopes: [] } },
         } as ApiEvent['requestContext'],
       },
       context,

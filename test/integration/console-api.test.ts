@@ -86,7 +86,7 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     expect((await signIn(stack, 'viewer@demo.local', 'nope')).status).toBe(401);
   });
 
-  it('answers 401 without a token or with one the issuer did not sign, 403 outside the shop', async () => {
+  it('answers 401 without a token, with one the issuer did not sign, or outside the shop', async () => {
     expect((await consoleCall(stack, 'GET', '/settings', undefined)).status).toBe(401);
     const [head, payload] = token('admin').split('.');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -96,7 +96,7 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     const other = await fetch(`${stack.url}/console-api/v1/shops/acme/settings`, {
       headers: { authorization: `Bearer ${token('admin')}` },
     });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(401);
     // The shop's bearer token is for the operations API, not the console's routes.
     expect((await consoleCall(stack, 'GET', '/settings', 'demo-admin-token')).status).toBe(401);
   });
@@ -158,6 +158,13 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     });
     expect(tooLong.status).toBe(400);
     expect((tooLong.body.error as { details: { path: string }[] }).details[0]?.path).toBe('reason');
+    // Opting back in needs a publisher, as on the operations API's roles.
+    const optIn = { optedOut: false, reason: 'customer asked by phone to hear from us again' };
+    expect((await consoleCall(stack, 'PUT', path, token('editor'), optIn)).status).toBe(403);
+    expect((await consoleCall(stack, 'PUT', path, token('publisher'), optIn)).body).toMatchObject({
+      optedOut: false,
+      changedBy: 'publisher@demo.local',
+    });
     const byToken = await adminCall(stack, 'PUT', `/v1/shops/demo${path}`, {
       body: { optedOut: false },
     });

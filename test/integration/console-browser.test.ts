@@ -198,7 +198,7 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     await page.getByLabel('语言').selectOption('en');
   });
 
-  it('an admin saves settings: a bad value is named at its field, a good one is stored with who', async () => {
+  it('an admin saves settings (a bad value named at its field) and opts a contact out with a reason', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInThroughBrowser(page, stack.url, 'admin@demo.local', 'demo-admin-pass');
     await page.getByRole('link', { name: 'Settings' }).click();
@@ -220,6 +220,18 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
       'admin@demo.local',
     );
     expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await page.locator('#contact-address').fill('+8613900139000');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('#contact-change-reason').fill('asked on the phone to stop marketing');
+    await page.getByRole('button', { name: 'Opt out' }).click();
+    await page.locator('[data-stat="contact-reason"]').waitFor();
+    expect(await page.locator('[data-stat="contact-state"]').textContent()).toBe('Opted out');
+    expect(await page.locator('[data-stat="contact-reason"]').textContent()).toBe(
+      'asked on the phone to stop marketing',
+    );
+    expect(await page.getByRole('button', { name: 'Opt in' }).count()).toBe(1);
     expect(cspErrors).toEqual([]);
   });
 });

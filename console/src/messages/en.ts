@@ -52,6 +52,8 @@ export const en = {
   'orders.sentAt': 'Sent',
   'orders.attempts': 'Attempts',
   'orders.template': 'Template version',
+  'orders.templateDefault': 'Default',
+  'orders.templateVersion': 'Version {version}',
   'orderStatus.pending_payment': 'Waiting for payment',
   'orderStatus.paid': 'Paid',
   'orderStatus.shipped': 'Shipped',

@@ -52,6 +52,8 @@ export const zhCN: Messages = {
   'orders.sentAt': '发送时间',
   'orders.attempts': '尝试次数',
   'orders.template': '模板版本',
+  'orders.templateDefault': '默认模板',
+  'orders.templateVersion': '第 {version} 版',
   'orderStatus.pending_payment': '待付款',
   'orderStatus.paid': '已付款',
   'orderStatus.shipped': '已发货',

@@ -17,7 +17,9 @@ export default function ContactsPage(_: PageProps) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  const canChange = roleAtLeast(role, 'editor');
+  // Opting out protects the customer; opting back in is a publisher's decision.
+  const canOptOut = roleAtLeast(role, 'editor');
+  const canOptIn = roleAtLeast(role, 'publisher');
 
   const lookUp = async () => {
     setError(undefined);
@@ -104,7 +106,7 @@ export default function ContactsPage(_: PageProps) {
             ) : null}
           </dl>
           {found.changedAt ? null : <p class="hint">{t('contacts.never')}</p>}
-          {canChange ? (
+          {canOptOut ? (
             <form class="change" onSubmit={(e) => e.preventDefault()}>
               <Field id="contact-change-reason" label={t('contacts.changeReason')}>
                 <textarea
@@ -117,12 +119,20 @@ export default function ContactsPage(_: PageProps) {
                 />
               </Field>
               <div class="actions">
-                <button type="button" disabled={!reason.trim()} onClick={() => void change(true)}>
-                  {t('contacts.optOut')}
-                </button>
-                <button type="button" disabled={!reason.trim()} onClick={() => void change(false)}>
-                  {t('contacts.optIn')}
-                </button>
+                {found.optedOut ? null : (
+                  <button type="button" disabled={!reason.trim()} onClick={() => void change(true)}>
+                    {t('contacts.optOut')}
+                  </button>
+                )}
+                {found.optedOut && canOptIn ? (
+                  <button
+                    type="button"
+                    disabled={!reason.trim()}
+                    onClick={() => void change(false)}
+                  >
+                    {t('contacts.optIn')}
+                  </button>
+                ) : null}
               </div>
             </form>
           ) : null}

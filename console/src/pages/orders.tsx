@@ -7,11 +7,13 @@ import { useI18n } from '../i18n.ts';
 import type { MessageKey } from '../messages/en.ts';
 import type { PageProps } from './index.tsx';
 
-/** The templates work adds the version a follow-up was rendered with; shown when present. */
-const templateVersionOf = (f: TimelineFollowUp): string | undefined => {
-  const v = (f as { templateVersion?: unknown }).templateVersion;
-  return v === undefined || v === null ? undefined : String(v);
-};
+/**
+ * The template a follow-up was rendered with, once the sender records it (the templates work):
+ * the shop's published version, or the shipped default.
+ */
+type TemplateUsed = { key: string; source: 'shop' | 'default'; version?: number };
+const templateUsedOf = (f: TimelineFollowUp): TemplateUsed | undefined =>
+  (f as { template?: TemplateUsed }).template;
 
 export const OrdersPage = ({ param }: PageProps) => {
   const { t, locale } = useI18n();
@@ -153,7 +155,15 @@ export const OrdersPage = ({ param }: PageProps) => {
                     <td class="reason">{f.reason ?? f.lastError ?? ''}</td>
                     <td>{when(f.sentAt)}</td>
                     <td>{f.attempts}</td>
-                    <td>{templateVersionOf(f) ?? ''}</td>
+                    <td data-col="template">
+                      {(() => {
+                        const used = templateUsedOf(f);
+                        if (!used) return '';
+                        return used.version === undefined
+                          ? t('orders.templateDefault')
+                          : t('orders.templateVersion', { version: used.version });
+                      })()}
+                    </td>
                   </tr>
                 ))}
               </tbody>
