@@ -196,6 +196,12 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     );
     expect(stored).toBe('zh-CN');
     await page.getByLabel('语言').selectOption('en');
+
+    // A browser that prefers Chinese gets the sign-in screen in Chinese at once.
+    const zh = await browser.newPage({ locale: 'zh-CN' });
+    await zh.goto(`${stack.url}/console/`);
+    expect(await zh.locator('h1').textContent()).toBe('登录控制台');
+    await zh.close();
   });
 
   it('an admin saves settings (a bad value named at its field) and opts a contact out with a reason', async () => {

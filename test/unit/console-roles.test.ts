@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleNeeded } from '../../functions/handlers/console-api.ts';
 import { membershipsOf, roleAtLeast } from '../../functions/http/console-roles.ts';
 import { principalOf } from '../../functions/http/console-token.ts';
 
@@ -48,5 +49,18 @@ describe('console roles from Cognito groups', () => {
 
   it('refuses a token that names nobody', () => {
     expect(() => principalOf({ 'cognito:groups': ['shop:demo:admin'] })).toThrow(/names nobody/);
+  });
+});
+
+describe('the role each console route needs', () => {
+  it.each([
+    ['GET /v1/shops/{shopId}/orders/{orderId}', '', 'viewer'],
+    ['GET /v1/shops/{shopId}/settings', '', 'viewer'],
+    ['PUT /v1/shops/{shopId}/settings', '{}', 'admin'],
+    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', '{"optedOut":true}', 'editor'],
+    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', '{"optedOut":false}', 'publisher'],
+    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', 'not json', 'editor'],
+  ] as const)('%s with %s needs %s', (route, body, role) => {
+    expect(roleNeeded(route, body)).toBe(role);
   });
 });
