@@ -201,6 +201,7 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     const zh = await browser.newPage({ locale: 'zh-CN' });
     await zh.goto(`${stack.url}/console/`);
     expect(await zh.locator('h1').textContent()).toBe('登录控制台');
+    expect(await seriousViolations(zh)).toEqual([]);
     await zh.close();
   });
 
