@@ -94,22 +94,6 @@ export class FollowUpStack extends Stack {
       }),
     );
 
-    // The settings route rewrites a shop item's settings (partition SHOPS) and nothing else.
-    admin.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SHOPS'] } },
-      }),
-    );
-    const webConsole = new Console(this, 'Console', {
-      config,
-      signInDomainPrefix: `order-followup-${config.stage}-${this.account}`,
-    });
-    // The console's routes verify the user pool's ID tokens in the function as well.
-    admin.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
-    admin.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
-
     const optOut = new OptOut(this, 'OptOut', {
       config,
       table,
@@ -274,6 +258,22 @@ export class FollowUpStack extends Stack {
       schedule: Schedule.cron({ minute: '0/15' }),
       targets: [new LambdaFunction(sweep.fn, { retryAttempts: 2 })],
     });
+
+    // The settings route rewrites a shop item's settings (partition SHOPS) and nothing else.
+    admin.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SHOPS'] } },
+      }),
+    );
+    const webConsole = new Console(this, 'Console', {
+      config,
+      signInDomainPrefix: `order-followup-${config.stage}-${this.account}`,
+    });
+    // The console's routes verify the user pool's ID tokens in the function as well.
+    admin.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
+    admin.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
 
     const api = new FollowUpApi(this, 'PublicApi', {
       config,

@@ -35,12 +35,12 @@ export interface AdminHandlerDeps {
 
 export const ADMIN_ROUTES = [
   'GET /v1/shops/{shopId}/orders/{orderId}',
+  'GET /v1/shops/{shopId}/settings',
+  'PUT /v1/shops/{shopId}/settings',
   'GET /v1/shops/{shopId}/contacts/{channel}/{address}',
   'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
   'GET /v1/shops/{shopId}/sweeps/payment/preview',
   'GET /v1/shops/{shopId}/reports/flows',
-  'GET /v1/shops/{shopId}/settings',
-  'PUT /v1/shops/{shopId}/settings',
 ] as const;
 type AdminRoute = (typeof ADMIN_ROUTES)[number];
 
@@ -96,6 +96,14 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
+        case 'GET /v1/shops/{shopId}/settings':
+          return json(200, await getShopSettings(deps.table, record));
+        case 'PUT /v1/shops/{shopId}/settings': {
+          const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
+          const saved = await saveShopSettings(deps, record, settings, actorOf(event));
+          deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
+          return json(200, saved);
+        }
         case 'GET /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const { channel, address } = contactOf(event);
           const stored = await getContactPreference(deps.table, shopId, channel, address);
@@ -142,14 +150,6 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
               to: event.queryStringParameters?.to,
             }),
           );
-        case 'GET /v1/shops/{shopId}/settings':
-          return json(200, await getShopSettings(deps.table, record));
-        case 'PUT /v1/shops/{shopId}/settings': {
-          const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
-          const saved = await saveShopSettings(deps, record, settings, actorOf(event));
-          deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
-          return json(200, saved);
-        }
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       }
