@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Shop, type ShopSettings, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
 
@@ -54,51 +54,4 @@ export const listShops = async (t: TableRef): Promise<ShopRecord[]> => {
     out.push(fromItem(item as ShopItem));
   }
   return out;
-};
-
-/** Who last changed a shop's settings through the operations API or the console, and when. */
-export interface SettingsChange {
-  changedBy: string;
-  changedAt: string;
-}
-
-/** The settings as stored now (not as a cached shop read has them) and their last change. */
-export const getShopSettingsItem = async (
-  t: TableRef,
-  shopId: string,
-): Promise<{ settings: ShopSettings; lastChange?: SettingsChange } | undefined> => {
-  const out = await t.doc.send(
-    new GetCommand({
-      TableName: t.tableName,
-      Key: shopKey(shopId),
-      ProjectionExpression: '#shop.#settings, settingsChange',
-      ExpressionAttributeNames: { '#shop': 'shop', '#settings': 'settings' },
-      ConsistentRead: true,
-    }),
-  );
-  if (!out.Item) return undefined;
-  const lastChange = out.Item.settingsChange as SettingsChange | undefined;
-  return {
-    settings: shopSettingsSchema.parse(out.Item.shop?.settings ?? {}),
-    ...(lastChange ? { lastChange } : {}),
-  };
-};
-
-/** Replaces only the settings (secrets and tokens untouched) of a shop that exists. */
-export const updateShopSettings = async (
-  t: TableRef,
-  shopId: string,
-  settings: ShopSettings,
-  change: SettingsChange,
-): Promise<void> => {
-  await t.doc.send(
-    new UpdateCommand({
-      TableName: t.tableName,
-      Key: shopKey(shopId),
-      UpdateExpression: 'SET #shop.#settings = :settings, settingsChange = :change',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#shop': 'shop', '#settings': 'settings' },
-      ExpressionAttributeValues: { ':settings': settings, ':change': change },
-    }),
-  );
 };

@@ -4,9 +4,9 @@ import type { TableRef } from '../store/dynamo.ts';
 import {
   getShopSettingsItem,
   type SettingsChange,
-  type ShopRecord,
   updateShopSettings,
-} from '../store/shop-store.ts';
+} from '../store/shop-settings-store.ts';
+import type { ShopRecord } from '../store/shop-store.ts';
 
 export interface ShopSettingsView {
   shop: { id: string; name: string; timeZone: string; defaultLocale: string };
