@@ -45,17 +45,24 @@ export interface Api {
     body: PreferenceChangeBody,
   ): Promise<ContactPreference>;
   settings(): Promise<ShopSettingsView>;
-  saveSettings(settings: ShopSettings): Promise<ShopSettingsView>;
+  /** `version`: the loaded view's lastChange.changedAt, or "none"; a later save by someone else is a 409. */
+  saveSettings(settings: ShopSettings, version: string): Promise<ShopSettingsView>;
 }
 
 /** The console's routes for one shop, with the signed-in person's ID token. */
 export const createApi = (apiBase: string, shopId: string, idToken: () => string): Api => {
-  const call = async <T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(
+    method: 'GET' | 'PUT',
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> => {
     const response = await fetch(`${apiBase}/v1/shops/${encodeURIComponent(shopId)}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${idToken()}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extraHeaders,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -82,6 +89,7 @@ export const createApi = (apiBase: string, shopId: string, idToken: () => string
     contact: (channel, address) => call('GET', contactPath(channel, address)),
     setContact: (channel, address, body) => call('PUT', contactPath(channel, address), body),
     settings: () => call('GET', '/settings'),
-    saveSettings: (settings) => call('PUT', '/settings', settings),
+    saveSettings: (settings, version) =>
+      call('PUT', '/settings', settings, { 'if-match': `"${version}"` }),
   };
 };

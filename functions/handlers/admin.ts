@@ -100,7 +100,9 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
           return json(200, await getShopSettings(deps.table, record));
         case 'PUT /v1/shops/{shopId}/settings': {
           const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
-          const saved = await saveShopSettings(deps, record, settings, actorOf(event));
+          // If-Match: the version (lastChange.changedAt, or "none") the editor loaded.
+          const ifMatch = header(event, 'if-match')?.replace(/^"|"$/g, '');
+          const saved = await saveShopSettings(deps, record, settings, actorOf(event), ifMatch);
           deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
           return json(200, saved);
         }

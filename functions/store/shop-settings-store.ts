@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ShopSettings, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
-import type { TableRef } from './dynamo.ts';
+import { isConditionFailed, type TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
 
 /**
@@ -35,21 +35,42 @@ export const getShopSettingsItem = async (
   };
 };
 
-/** Replaces only the settings (secrets and tokens untouched) of a shop that exists. */
+/**
+ * Replaces only the settings (secrets and tokens untouched) of a shop that exists. With
+ * `expectedChangedAt` (the last change the editor saw, or null for none) it writes only if
+ * nobody saved in between, and answers false otherwise.
+ */
 export const updateShopSettings = async (
   t: TableRef,
   shopId: string,
   settings: ShopSettings,
   change: SettingsChange,
-): Promise<void> => {
-  await t.doc.send(
-    new UpdateCommand({
-      TableName: t.tableName,
-      Key: shopKey(shopId),
-      UpdateExpression: 'SET #shop.#settings = :settings, settingsChange = :change',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#shop': 'shop', '#settings': 'settings' },
-      ExpressionAttributeValues: { ':settings': settings, ':change': change },
-    }),
-  );
+  expectedChangedAt?: string | null,
+): Promise<boolean> => {
+  const guard =
+    expectedChangedAt === undefined
+      ? ''
+      : expectedChangedAt === null
+        ? ' AND attribute_not_exists(settingsChange)'
+        : ' AND settingsChange.changedAt = :expected';
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: shopKey(shopId),
+        UpdateExpression: 'SET #shop.#settings = :settings, settingsChange = :change',
+        ConditionExpression: `attribute_exists(pk)${guard}`,
+        ExpressionAttributeNames: { '#shop': 'shop', '#settings': 'settings' },
+        ExpressionAttributeValues: {
+          ':settings': settings,
+          ':change': change,
+          ...(typeof expectedChangedAt === 'string' ? { ':expected': expectedChangedAt } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (expectedChangedAt !== undefined && isConditionFailed(err)) return false;
+    throw err;
+  }
 };

@@ -133,6 +133,33 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
       changedBy: 'admin@demo.local',
       changedAt: stack.clock.now().toISOString(),
     });
+    // Saved from a page loaded before that save: told who saved in between, nothing stored.
+    const stale = await fetch(`${stack.url}/console-api/v1/shops/demo/settings`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${token('admin')}`,
+        'content-type': 'application/json',
+        'if-match': '"none"',
+      },
+      body: JSON.stringify({
+        ...changed,
+        paymentReminder: { ...changed.paymentReminder, firstAfter: 'PT10M' },
+      }),
+    });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { error: { message: string } }).error.message).toContain(
+      'admin@demo.local',
+    );
+    const current = await fetch(`${stack.url}/console-api/v1/shops/demo/settings`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${token('admin')}`,
+        'content-type': 'application/json',
+        'if-match': `"${saved.body.lastChange.changedAt}"`,
+      },
+      body: JSON.stringify(changed),
+    });
+    expect(current.status).toBe(200);
     const after = await adminCall(stack, 'GET', '/v1/shops/demo/settings');
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({

@@ -221,7 +221,9 @@ export default function SettingsPage(_: PageProps) {
     }
     setIssues({});
     try {
-      show(await api.saveSettings(checked.data as ShopSettings));
+      show(
+        await api.saveSettings(checked.data as ShopSettings, view?.lastChange?.changedAt ?? 'none'),
+      );
       setSaved(true);
     } catch (err) {
       if (err instanceof ApiError && err.details.length)
