@@ -15,6 +15,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
+import { Console } from './constructs/console.ts';
 import { FollowUpData } from './constructs/data.ts';
 import { FollowUpFunction } from './constructs/followup-function.ts';
 import { FollowUpApi } from './constructs/http-api.ts';
@@ -284,6 +285,21 @@ export class FollowUpStack extends Stack {
       environment: common,
       allowShopSecrets: allowSecrets,
     });
+    // The settings route rewrites a shop item's settings (partition SHOPS) and nothing else.
+    admin.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SHOPS'] } },
+      }),
+    );
+    const webConsole = new Console(this, 'Console', {
+      config,
+      signInDomainPrefix: `order-followup-${config.stage}-${this.account}`,
+    });
+    // The console's routes verify the user pool's ID tokens in the function as well.
+    admin.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
+    admin.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
 
     const api = new FollowUpApi(this, 'PublicApi', {
       config,
@@ -291,7 +307,13 @@ export class FollowUpStack extends Stack {
       admin: admin.fn,
       consent: optOut.consent.fn,
       templates: shopTemplates.fn.fn,
+      console: {
+        userPool: webConsole.userPool,
+        client: webConsole.client,
+        origin: `https://${webConsole.distribution.distributionDomainName}`,
+      },
     });
+    webConsole.deploy(api.url);
     // Links in marketing mail point at this API's unsubscribe route.
     sender.fn.addEnvironment('PUBLIC_API_URL', api.url);
     new Monitoring(this, 'Monitoring', {
@@ -330,6 +352,8 @@ export class FollowUpStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ConsoleUrl', { value: webConsole.url });
+    new CfnOutput(this, 'ConsoleUserPoolId', { value: webConsole.userPool.userPoolId });
     new CfnOutput(this, 'ShopSecretsPrefix', { value: config.shopSecretsPrefix });
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: optOut.inboundTopic.topicArn,

@@ -29,6 +29,7 @@ import {
   UNSUBSCRIBE_PAGE_ROUTE,
   UNSUBSCRIBE_ROUTE,
 } from '../functions/handlers/consent.ts';
+import { CONSOLE_ROUTES, createConsoleApiHandler } from '../functions/handlers/console-api.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
@@ -40,6 +41,10 @@ import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
 import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
+import {
+  type ConsoleTokenVerifier,
+  createConsoleTokenVerifier,
+} from '../functions/http/console-token.ts';
 import {
   createUnsubscribeLinks,
   type UnsubscribeLinks,
@@ -62,6 +67,8 @@ import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
 import { defaultTemplatesOf } from '../functions/use-cases/shop-templates.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
 import { withRetries } from './async-invoke.ts';
+import { createLocalIssuer, type LocalIssuer } from './console-issuer.ts';
+import { createConsoleServer } from './console-server.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
@@ -202,6 +209,8 @@ export interface LocalStack {
   deadLetterQueueUrl: string;
   /** A customer's one-click unsubscribe URL on this stack (what the sender puts in marketing mail). */
   unsubscribeLinks: UnsubscribeLinks;
+  /** The console's local sign-in (demo users, a JWKS), standing in for Cognito. */
+  consoleIssuer: LocalIssuer;
   /** Runs everything due up to `to` in time order, as the test clock endpoint does. */
   advanceTo(to: Date): Promise<Date>;
   /** One scheduler tick at the current time: sweeps, dispatch, and a drained queue. */
@@ -334,6 +343,24 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       testTransports: { sms: outbox, email: outbox },
       testSendsPerHour: options.testSendsPerHour ?? 5,
     });
+    // The console's sign-in: the issuer's URL is known once the server listens.
+    const consoleIssuer = createLocalIssuer(() => publicUrl);
+    let consoleTokens: ConsoleTokenVerifier | undefined;
+    const consoleApi = createConsoleApiHandler({
+      ...common,
+      renderer,
+      tokens: {
+        verify: (token) => {
+          consoleTokens ??= createConsoleTokenVerifier({
+            issuer: consoleIssuer.issuer,
+            jwksUri: consoleIssuer.jwksUri,
+            clientId: consoleIssuer.clientId,
+          });
+          return consoleTokens.verify(token);
+        },
+      },
+    });
+    const consoleServer = createConsoleServer(consoleIssuer);
     const consent = createConsentHandler({
       ...common,
       unsubscribeKeys: async () => unsubscribeKeys,
@@ -375,6 +402,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       platformIntake: wrap('intake', platformIntake),
       admin: wrap('admin', admin),
       templates: wrap('templates', templates),
+      // The same Lambda as the operations API in AWS, behind the routes with the JWT authorizer.
+      consoleApi: wrap('admin', consoleApi),
       consent: wrap('consent', consent),
       dispatcher: wrap('dispatcher', dispatcher),
       sweep: wrap('sweep', sweep),
@@ -474,6 +503,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
       ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
       ...TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
+      ...CONSOLE_ROUTES.map((routeKey) => ({ routeKey, handler: run.consoleApi })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -483,6 +513,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       if (req.method === 'GET' && url.pathname === '/health')
         return send(res, 200, { status: 'ok' });
       if (preview.handle(req, url, res)) return;
+      if (await consoleServer.handle(req, url, body, res)) return;
       if (req.method === 'GET' && url.pathname === '/_local/outbox') {
         const orderId = url.searchParams.get('orderId') ?? undefined;
         const shopId = url.searchParams.get('shopId') ?? undefined;
@@ -603,6 +634,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       queueUrl: queues.queueUrl,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
       unsubscribeLinks: createUnsubscribeLinks(`http://${host}:${port}`, unsubscribeKeys),
+      consoleIssuer,
       advanceTo,
       runDue: tick,
       drainStreams: () => streamPoller.drain(),

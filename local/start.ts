@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { DEMO_CONSOLE_USERS } from './console-issuer.ts';
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, DEMO_WEBHOOK_SECRET, startLocalStack } from './stack.ts';
 
 /** `npm start`: the whole system on this machine, configured by environment variables only. */
@@ -29,6 +30,9 @@ console.log(
   `  clock: ${stack.clock.manual ? `test clock at ${stack.clock.now().toISOString()} (POST ${stack.url}/_local/clock)` : 'real time'}`,
 );
 console.log(`  outbox: ${stack.url}/_local/outbox`);
+console.log(
+  `  console: ${stack.url}/console (${DEMO_CONSOLE_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')})`,
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -32,6 +32,8 @@ const env = {
   EMAIL_FROM_ADDRESS: 'no-reply@example.com',
   UNSUBSCRIBE_KEY_SECRET_ID: 'order-followup/dev/unsubscribe-key',
   PUBLIC_API_URL: 'https://api.example.com',
+  CONSOLE_USER_POOL_ID: 'us-east-1_Example01',
+  CONSOLE_CLIENT_ID: 'example-console-client',
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -8,6 +8,7 @@ import {
   type ContactChannel,
   normalizeAddress,
 } from '../domain/consent/contact-preference.ts';
+import { preferenceChangeSchema } from '../domain/consent/preference-change.ts';
 import {
   CustomerNotFoundError,
   RouteNotFoundError,
@@ -15,6 +16,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
+import { shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
 import {
@@ -33,6 +35,7 @@ import { exportCustomer } from '../use-cases/export-customer.ts';
 import { flowReport } from '../use-cases/flow-report.ts';
 import { getOrderTimeline } from '../use-cases/get-order-timeline.ts';
 import { previewNextPaymentSweep } from '../use-cases/preview-payment-sweep.ts';
+import { getShopSettings, saveShopSettings } from '../use-cases/shop-settings-change.ts';
 
 export interface AdminHandlerDeps {
   table: TableRef;
@@ -47,6 +50,8 @@ export interface AdminHandlerDeps {
 
 export const ADMIN_ROUTES = [
   'GET /v1/shops/{shopId}/orders/{orderId}',
+  'GET /v1/shops/{shopId}/settings',
+  'PUT /v1/shops/{shopId}/settings',
   'GET /v1/shops/{shopId}/contacts/{channel}/{address}',
   'PUT /v1/shops/{shopId}/contacts/{channel}/{address}',
   'GET /v1/shops/{shopId}/sweeps/payment/preview',
@@ -85,7 +90,17 @@ const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string 
   return { channel: channel as ContactChannel, address };
 };
 
-const preferenceBody = z.object({ optedOut: z.boolean() }).strict();
+/**
+ * Who made a change: the signed-in person whose ID token API Gateway's JWT authorizer (or the
+ * console route locally) passed on, else the shop's admin token.
+ */
+const actorOf = (event: ApiEvent): string => {
+  const claims = (
+    event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
+  ).authorizer?.jwt?.claims;
+  const email = claims?.email;
+  return typeof email === 'string' && email !== '' ? email : 'shop admin token';
+};
 
 /**
  * Platform customer ids (Shopify, WooCommerce, Youzan, Douyin: digits or open ids; UUIDs; emails).
@@ -137,6 +152,16 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
+        case 'GET /v1/shops/{shopId}/settings':
+          return json(200, await getShopSettings(deps.table, record));
+        case 'PUT /v1/shops/{shopId}/settings': {
+          const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
+          // If-Match: the version (lastChange.changedAt, or "none") the editor loaded.
+          const ifMatch = header(event, 'if-match')?.replace(/^"|"$/g, '');
+          const saved = await saveShopSettings(deps, record, settings, actorOf(event), ifMatch);
+          deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
+          return json(200, saved);
+        }
         case 'GET /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const { channel, address } = contactOf(event);
           const stored = await getContactPreference(deps.table, shopId, channel, address);
@@ -147,12 +172,14 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
         }
         case 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}': {
           const contact = contactOf(event);
-          const { optedOut } = parseJsonBody(rawBody(event), preferenceBody);
+          const { optedOut, reason } = parseJsonBody(rawBody(event), preferenceChangeSchema);
           requireAction(principal, optedOut ? 'opt-out-contact' : 'opt-in-contact');
           const stored = await setContactPreference(deps, shopId, {
             ...contact,
             optedOut,
             source: 'admin',
+            ...(reason ? { reason } : {}),
+            changedBy: actorOf(event),
           });
           deps.logger.info('contact preference set', {
             shopId,

@@ -8,7 +8,8 @@ import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynam
 import { contactKey, eventSeenKey, legacyContactKey } from './table.ts';
 
 const preferenceOf = (item: Record<string, unknown>, address: string): ContactPreference => {
-  const { channel, optedOut, changedAt, source } = item as unknown as ContactPreference;
+  const { channel, optedOut, changedAt, source, reason, changedBy } =
+    item as unknown as ContactPreference;
   // An erased customer's opt-out keeps no address: the caller's own is the one it asked about.
   return {
     channel,
@@ -16,6 +17,8 @@ const preferenceOf = (item: Record<string, unknown>, address: string): ContactPr
     optedOut,
     changedAt,
     source,
+    ...(reason ? { reason } : {}),
+    ...(changedBy ? { changedBy } : {}),
   };
 };
 

@@ -24,6 +24,8 @@ export interface PreferenceChange {
   source: PreferenceSource;
   /** When the customer asked; defaults to now. An older change never undoes a newer one. */
   at?: Date;
+  reason?: string;
+  changedBy?: string;
 }
 
 /**
@@ -42,6 +44,8 @@ export const setContactPreference = async (
     optedOut: change.optedOut,
     changedAt: (change.at ?? deps.clock.now()).toISOString(),
     source: change.source,
+    ...(change.reason ? { reason: change.reason } : {}),
+    ...(change.changedBy ? { changedBy: change.changedBy } : {}),
   };
   await putContactPreference(deps.table, shopId, wanted);
   return (await getContactPreference(deps.table, shopId, change.channel, change.address)) ?? wanted;

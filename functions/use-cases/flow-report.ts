@@ -27,6 +27,22 @@ export interface PaymentReminderReport {
   revenueRecovered: Record<string, string>;
 }
 
+/** One UTC day over every flow and step: what the console charts. */
+export interface DayReport {
+  day: string;
+  scheduled: number;
+  sent: number;
+  failed: number;
+  skipped: Record<string, number>;
+  cancelled: Record<string, number>;
+  paymentReminders: {
+    remindedOrders: number;
+    paidWithin24h: number;
+    holdoutOrders: number;
+    holdoutPaidWithin24h: number;
+  };
+}
+
 export interface FlowReport {
   shopId: string;
   from: string;
@@ -34,6 +50,8 @@ export interface FlowReport {
   days: 'UTC';
   steps: StepReport[];
   paymentReminders: PaymentReminderReport;
+  /** Every day from..to in order, zeros included, so a chart has no gaps to guess. */
+  perDay: DayReport[];
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,6 +79,36 @@ export const reportRange = (from: string | undefined, to: string | undefined) =>
   return { from, to };
 };
 
+const emptyDay = (day: string): DayReport => ({
+  day,
+  scheduled: 0,
+  sent: 0,
+  failed: 0,
+  skipped: {},
+  cancelled: {},
+  paymentReminders: {
+    remindedOrders: 0,
+    paidWithin24h: 0,
+    holdoutOrders: 0,
+    holdoutPaidWithin24h: 0,
+  },
+});
+
+const daysBetween = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  for (
+    let at = Date.parse(`${from}T00:00:00Z`);
+    at <= Date.parse(`${to}T00:00:00Z`);
+    at += 86_400_000
+  )
+    out.push(new Date(at).toISOString().slice(0, 10));
+  return out;
+};
+
+const addTo = (into: Record<string, number>, key: string, value: number) => {
+  into[key] = (into[key] ?? 0) + value;
+};
+
 const share = (part: number, whole: number) =>
   whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
 
@@ -73,9 +121,18 @@ export const summarize = (
   const steps = new Map<string, StepReport>();
   const payment = { reminded: 0, remindedPaid: 0, holdout: 0, holdoutPaid: 0 };
   const revenue: Record<string, number> = {};
+  const perDay = new Map(daysBetween(from, to).map((day) => [day, emptyDay(day)]));
   for (const item of items) {
     const c = item.counters;
+    const day = perDay.get(item.day);
     if (item.step === PAYMENT_STATS_STEP) {
+      if (day) {
+        const p = day.paymentReminders;
+        p.remindedOrders += c.remindedOrders ?? 0;
+        p.paidWithin24h += c.remindedPaidWithin24h ?? 0;
+        p.holdoutOrders += c.holdoutOrders ?? 0;
+        p.holdoutPaidWithin24h += c.holdoutPaidWithin24h ?? 0;
+      }
       payment.reminded += c.remindedOrders ?? 0;
       payment.remindedPaid += c.remindedPaidWithin24h ?? 0;
       payment.holdout += c.holdoutOrders ?? 0;
@@ -99,13 +156,17 @@ export const summarize = (
       cancelled: {},
     };
     for (const [name, value] of Object.entries(c)) {
-      if (name === 'scheduled' || name === 'sent' || name === 'failed') row[name] += value;
-      else if (name.startsWith('skipped:')) {
+      if (name === 'scheduled' || name === 'sent' || name === 'failed') {
+        row[name] += value;
+        if (day) day[name] += value;
+      } else if (name.startsWith('skipped:')) {
         const reason = name.slice('skipped:'.length);
-        row.skipped[reason] = (row.skipped[reason] ?? 0) + value;
+        addTo(row.skipped, reason, value);
+        if (day) addTo(day.skipped, reason, value);
       } else if (name.startsWith('cancelled:')) {
         const reason = name.slice('cancelled:'.length);
-        row.cancelled[reason] = (row.cancelled[reason] ?? 0) + value;
+        addTo(row.cancelled, reason, value);
+        if (day) addTo(day.cancelled, reason, value);
       }
     }
     steps.set(id, row);
@@ -137,6 +198,7 @@ export const summarize = (
         Object.entries(revenue).map(([currency, amount]) => [currency, amount.toFixed(2)]),
       ),
     },
+    perDay: [...perDay.values()],
   };
 };
 

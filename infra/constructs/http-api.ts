@@ -1,14 +1,18 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   type HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CONSOLE_ROUTES } from '../../functions/handlers/console-api.ts';
 import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import type { StageConfig } from '../stage-config.ts';
 
@@ -20,6 +24,8 @@ export interface FollowUpApiProps {
   consent: IFunction;
   /** A shop's own words, people's roles and the audit log. */
   templates: IFunction;
+  /** The web console: its routes take the user pool's ID tokens; its origin may call them. */
+  console?: { userPool: IUserPool; client: IUserPoolClient; origin: string };
 }
 
 const WHY_NO_AUTHORIZER: Record<string, string> = {
@@ -47,6 +53,22 @@ export class FollowUpApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       createDefaultStage: false,
       description: 'Order follow-up intake and operations API',
+      // Only the console's own origin may call from a browser (its routes, with its ID token).
+      ...(props.console
+        ? {
+            corsPreflight: {
+              allowOrigins: [props.console.origin],
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.DELETE,
+              ],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.config.logRetention,
@@ -62,6 +84,8 @@ export class FollowUpApi extends Construct {
       ['/v1/shops/{shopId}/events', HttpMethod.POST, props.intake, 'Intake'],
       ['/v1/shops/{shopId}/platforms/{platform}', HttpMethod.POST, props.intake, 'Platform'],
       ['/v1/shops/{shopId}/orders/{orderId}', HttpMethod.GET, props.admin, 'Admin'],
+      ['/v1/shops/{shopId}/settings', HttpMethod.GET, props.admin, 'Admin'],
+      ['/v1/shops/{shopId}/settings', HttpMethod.PUT, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/contacts/{channel}/{address}', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/contacts/{channel}/{address}', HttpMethod.PUT, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/sweeps/payment/preview', HttpMethod.GET, props.admin, 'Admin'],
@@ -87,6 +111,20 @@ export class FollowUpApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason: WHY_NO_AUTHORIZER[name] ?? 'Authenticated in the function.',
         });
+      }
+    }
+
+    if (props.console) {
+      // API Gateway checks the ID token (issuer, audience, expiry) before the function runs;
+      // the function checks it again with aws-jwt-verify and reads the shop roles from its groups.
+      const authorizer = new HttpUserPoolAuthorizer('ConsoleAuthorizer', props.console.userPool, {
+        userPoolClients: [props.console.client],
+      });
+      const integration =
+        integrations.get(props.admin) ?? new HttpLambdaIntegration('AdminIntegration', props.admin);
+      for (const routeKey of CONSOLE_ROUTES) {
+        const [method, path = ''] = routeKey.split(' ');
+        this.api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
       }
     }
   }

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { CONSOLE_ROUTES } from '../../functions/handlers/console-api.ts';
 import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import { FollowUpStack } from '../../infra/followup-stack.ts';
 import { stageConfig } from '../../infra/stage-config.ts';
@@ -112,7 +113,10 @@ describe('send queue', () => {
 
 describe('functions', () => {
   it('every function runs Node.js 22+ on arm64 with active tracing and bounded log retention', () => {
-    const functions = Object.values(dev.template.findResources('AWS::Lambda::Function')) as {
+    // aws-cdk-lib's own deploy-time function (the console upload) is the library's to configure.
+    const functions = Object.entries(dev.template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
+      .map(([, f]) => f) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
     expect(functions).toHaveLength(9);
@@ -170,7 +174,7 @@ describe('least privilege', () => {
     expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-/);
   });
 
-  it('admin reads the table and writes contact preferences and, to erase a customer, their items only', () => {
+  it('admin reads the table and writes contact preferences, shop settings and, to erase a customer, their items only', () => {
     const writes = admin.filter((s) =>
       actionsOf([s]).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)),
     );
@@ -194,11 +198,15 @@ describe('least privilege', () => {
           },
         },
       }),
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SHOPS'] } },
+      }),
     ]);
     expect(actionsOf(admin)).toEqual(expect.arrayContaining(['dynamodb:Query']));
   });
 
-  it("uses Resource '*' only for X-Ray and the stream listing, which have no resource-level permissions", () => {
+  it("uses Resource '*' only for X-Ray, the stream listing and the console's CDN invalidation, which have no resource-level permissions", () => {
     const all = Object.values(dev.template.findResources('AWS::IAM::Policy')).flatMap(
       (p) =>
         (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
@@ -209,7 +217,13 @@ describe('least privilege', () => {
     );
     expect(star.length).toBeGreaterThan(0);
     expect(
-      actionsOf(star).filter((a) => !a.startsWith('xray:') && a !== 'dynamodb:ListStreams'),
+      actionsOf(star).filter(
+        (a) =>
+          !a.startsWith('xray:') &&
+          a !== 'dynamodb:ListStreams' &&
+          a !== 'cloudfront:CreateInvalidation' &&
+          a !== 'cloudfront:GetInvalidation',
+      ),
     ).toEqual([]);
   });
 });
@@ -450,7 +464,12 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 12 + TEMPLATE_ROUTES.length);
+    // 14 routes for platforms, scripts and customers, the templates API, and the console's copy
+    // of the 9 operations routes.
+    dev.template.resourceCountIs(
+      'AWS::ApiGatewayV2::Route',
+      14 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
+    );
   });
 });
 
@@ -515,6 +534,112 @@ describe('shop templates', () => {
     expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toBeDefined();
     expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toEqual(
       byKey('POST /v1/shops/{shopId}/events'),
+    );
+  });
+});
+
+describe('web console', () => {
+  const { template } = dev;
+
+  it('signs people in through a user pool with MFA required, no self sign-up, and a PKCE code-flow client', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [
+        {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [Match.anyValue(), 'DomainName'] }, '/console/'],
+          ],
+        },
+      ],
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('serves the console from a private bucket through CloudFront with origin access control and HTTPS only', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+  });
+
+  it('adds a strict CSP without inline script, HSTS and no framing to every response', () => {
+    const policies = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    );
+    expect(policies).toHaveLength(1);
+    const headers = (
+      policies[0] as {
+        Properties: {
+          ResponseHeadersPolicyConfig: {
+            SecurityHeadersConfig: {
+              ContentSecurityPolicy: { ContentSecurityPolicy: unknown };
+              StrictTransportSecurity: unknown;
+              FrameOptions: unknown;
+            };
+          };
+        };
+      }
+    ).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 31_536_000,
+      IncludeSubdomains: true,
+      Override: true,
+    });
+    expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+  });
+
+  it("puts the user pool's JWT authorizer on every console route and on no other", () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; AuthorizationType?: string };
+    }[];
+    const consoleRoutes = routes.filter((r) => r.Properties.RouteKey.includes(' /console-api/'));
+    expect(consoleRoutes).toHaveLength(CONSOLE_ROUTES.length);
+    for (const r of routes) {
+      expect(r.Properties.AuthorizationType === 'JWT').toBe(
+        r.Properties.RouteKey.includes(' /console-api/'),
+      );
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }),
+    });
+  });
+
+  it('tells the admin function which user pool and client to verify ID tokens against', () => {
+    const admin = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('AdminFunction'),
+    )?.[1] as { Properties: { Environment: { Variables: Record<string, unknown> } } } | undefined;
+    expect(Object.keys(admin?.Properties.Environment.Variables ?? {})).toEqual(
+      expect.arrayContaining(['CONSOLE_USER_POOL_ID', 'CONSOLE_CLIENT_ID']),
     );
   });
 });

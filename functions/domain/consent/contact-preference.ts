@@ -10,6 +10,10 @@ export interface ContactPreference {
   optedOut: boolean;
   changedAt: string;
   source: PreferenceSource;
+  /** Staff's reason for a change made in the console or the operations API. */
+  reason?: string;
+  /** Who made a staff change (a signed-in person's email, or the shop admin token). */
+  changedBy?: string;
 }
 
 /** Phone numbers are E.164 already; emails compare case-insensitively. */

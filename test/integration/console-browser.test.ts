@@ -1,0 +1,244 @@
+import { execFileSync } from 'node:child_process';
+import axe from 'axe-core';
+import { type Browser, type Page, chromium as playwright } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../functions/http/admin-auth.ts';
+import type { FlowReport } from '../../functions/use-cases/flow-report.ts';
+import type { SweepPreview } from '../../functions/use-cases/preview-payment-sweep.ts';
+import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
+import {
+  SCENARIO_CLOCK_START,
+  SCENARIO_DAY,
+  seedScenario,
+  signInThroughBrowser,
+} from '../../scripts/console-scenario.ts';
+import { adminCall } from '../support/ops-requests.ts';
+import { putDemoShop, startTestStack } from '../support/test-stack.ts';
+
+const which = (name: string): string | undefined => {
+  try {
+    return (
+      execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
+};
+const chromium = process.env.CHROMIUM_PATH ?? which('chromium') ?? which('chromium-browser');
+
+/** axe-core in the page (through DevTools, so the page's CSP stays as strict as served). */
+const seriousViolations = async (page: Page) => {
+  await page.evaluate(axe.source);
+  // Runs in the page; the test's own types have no DOM, so the page's globals are cast.
+  const result = await page.evaluate(() => {
+    const g = globalThis as unknown as { axe: typeof axe; document: axe.ElementContext };
+    return g.axe.run(g.document, { resultTypes: ['violations'] });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+};
+
+/** Pixels of a series colour on a chart's canvas: the line was drawn from data, not just axes. */
+const pixelsOf = (page: Page, chart: string, rgb: [number, number, number]) =>
+  page.locator(`[data-chart="${chart}"] canvas`).evaluate((canvas, [r, g, b]) => {
+    const c = canvas as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const close =
+        Math.abs((data[i] ?? 0) - r) < 12 &&
+        Math.abs((data[i + 1] ?? 0) - g) < 12 &&
+        Math.abs((data[i + 2] ?? 0) - b) < 12 &&
+        (data[i + 3] ?? 0) > 200;
+      if (close) n++;
+    }
+    return n;
+  }, rgb);
+
+describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let page: Page;
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startTestStack({ clockStart: SCENARIO_CLOCK_START });
+    await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
+    browser = await playwright.launch({
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('an operations user finds the order: reminder sent, before-close cancelled because paid', async () => {
+    await seedScenario(stack);
+    await signInThroughBrowser(page, stack.url, 'viewer@demo.local', 'demo-viewer-pass');
+    expect(await page.locator('header.top .role').getAttribute('data-role')).toBe('viewer');
+    expect(await page.locator('h1').textContent()).toBe('Orders');
+    await page.locator('#order-id').fill('A1001');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const first = page.locator('tr[data-flow="payment-reminder"][data-step="first"]');
+    await first.waitFor();
+    expect(await first.getAttribute('data-status')).toBe('sent');
+    const beforeClose = page.locator('tr[data-flow="payment-reminder"][data-step="before-close"]');
+    expect(await beforeClose.getAttribute('data-status')).toBe('cancelled');
+    expect(await beforeClose.locator('td.reason').textContent()).toBe('order paid');
+    // Due times in the shop's zone (Asia/Shanghai): the first reminder was due at 10:30.
+    expect(await first.locator('td').nth(3).textContent()).toMatch(/10:30/);
+    expect(await page.locator('tr[data-event="order.paid"]').count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('the report draws its charts from real counts and the table matches the API', async () => {
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.locator('#report-from').fill(SCENARIO_DAY);
+    await page.locator('#report-to').fill('2026-11-23');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const row = page.locator(`tr[data-day="${SCENARIO_DAY}"]`);
+    await row.waitFor();
+    const api = (
+      await adminCall(
+        stack,
+        'GET',
+        `/v1/shops/demo/reports/flows?from=${SCENARIO_DAY}&to=2026-11-23`,
+      )
+    ).body as unknown as FlowReport;
+    const day = api.perDay.find((d) => d.day === SCENARIO_DAY);
+    expect(day?.sent).toBeGreaterThanOrEqual(3);
+    expect(await row.locator('[data-col="sent"]').textContent()).toBe(String(day?.sent));
+    expect(await row.locator('[data-col="reminded"]').textContent()).toBe(
+      String(day?.paymentReminders.remindedOrders),
+    );
+    expect(await row.locator('[data-col="paid"]').textContent()).toBe('1');
+    expect(await page.locator('[data-stat="revenue"]').textContent()).toContain('199.00');
+    // "Sent" is the first series, Okabe–Ito blue; "reminded orders" is the first of the other chart.
+    expect(await pixelsOf(page, 'messages', [0, 114, 178])).toBeGreaterThan(20);
+    expect(await pixelsOf(page, 'payments', [0, 114, 178])).toBeGreaterThan(20);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("tonight's sweep lists who would be chased, by channel and SMS parts", async () => {
+    await page.getByRole('link', { name: "Tonight's sweep" }).click();
+    const s2 = page.locator('tr[data-order="S2"]');
+    await s2.waitFor();
+    const api = (await adminCall(stack, 'GET', '/v1/shops/demo/sweeps/payment/preview'))
+      .body as unknown as SweepPreview;
+    const planned = api.chased.orders.find((o) => o.orderId === 'S2');
+    expect(planned?.channel).toBe('sms');
+    expect(await s2.getAttribute('data-channel')).toBe('sms');
+    expect(await s2.locator('[data-col="parts"]').textContent()).toBe(String(planned?.sms?.parts));
+    expect(await page.locator('[data-stat="sms-cost"]').textContent()).toMatch(/¥|CN¥/);
+    const left = api.leftOut.orders.find((o) => o.orderId === 'Y3');
+    expect(left?.reason).toBeTruthy();
+    expect(await page.locator('li[data-order="Y3"]').textContent()).toBe(`Y3: ${left?.reason}`);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('a viewer sees contacts and settings but no change or save button; a forced PUT answers 403', async () => {
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await page.locator('#contact-address').fill('+8613800138000');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('[data-stat="contact-state"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Opt out' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.locator('fieldset[data-section="paymentReminder"]').waitFor();
+    expect(await page.locator('[data-action="save-settings"]').count()).toBe(0);
+    const token = stack.consoleIssuer.idTokenFor('viewer@demo.local');
+    const status = await page.evaluate(async (idToken) => {
+      const settings = await fetch('/console-api/v1/shops/demo/settings', {
+        headers: { authorization: `Bearer ${idToken}` },
+      }).then((r) => r.json() as Promise<{ settings: unknown }>);
+      const put = await fetch('/console-api/v1/shops/demo/settings', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(settings.settings),
+      });
+      return put.status;
+    }, token);
+    expect(status).toBe(403);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('switching to zh-CN shows the UI in Chinese, and is remembered', async () => {
+    await page.getByLabel('Language').selectOption('zh-CN');
+    expect(await page.locator('h1').textContent()).toBe('设置');
+    expect(await page.locator('nav').textContent()).toContain('今晚催付');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await seriousViolations(page)).toEqual([]);
+    const stored = await page.evaluate(() =>
+      (
+        globalThis as unknown as { localStorage: { getItem(k: string): string | null } }
+      ).localStorage.getItem('console.locale'),
+    );
+    expect(stored).toBe('zh-CN');
+    await page.getByLabel('语言').selectOption('en');
+
+    // A browser that prefers Chinese gets the sign-in screen in Chinese at once.
+    const zh = await browser.newPage({ locale: 'zh-CN' });
+    await zh.goto(`${stack.url}/console/`);
+    expect(await zh.locator('h1').textContent()).toBe('登录控制台');
+    expect(await seriousViolations(zh)).toEqual([]);
+    await zh.close();
+  });
+
+  it('an admin saves settings (a bad value named at its field) and opts a contact out with a reason', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInThroughBrowser(page, stack.url, 'admin@demo.local', 'demo-admin-pass');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const field = page.locator('#setting-paymentReminder-firstAfter');
+    await field.fill('half an hour');
+    await page.locator('[data-action="save-settings"]').click();
+    const issue = page.locator('[data-setting="paymentReminder.firstAfter"] .issue');
+    await issue.waitFor();
+    expect(await issue.textContent()).toContain('ISO 8601');
+    await field.fill('PT45M');
+    await page.locator('[data-action="save-settings"]').click();
+    await page.getByText('Saved.').waitFor();
+    const stored = await adminCall(stack, 'GET', '/v1/shops/demo/settings');
+    expect(stored.body).toMatchObject({
+      settings: { paymentReminder: { firstAfter: 'PT45M' } },
+      lastChange: { changedBy: 'admin@demo.local' },
+    });
+    expect(await page.locator('.settings .hint').first().textContent()).toContain(
+      'admin@demo.local',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await page.locator('#contact-address').fill('+8613900139000');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('#contact-change-reason').fill('asked on the phone to stop marketing');
+    await page.getByRole('button', { name: 'Opt out' }).click();
+    await page.locator('[data-stat="contact-reason"]').waitFor();
+    expect(await page.locator('[data-stat="contact-state"]').textContent()).toBe('Opted out');
+    expect(await page.locator('[data-stat="contact-reason"]').textContent()).toBe(
+      'asked on the phone to stop marketing',
+    );
+    expect(await page.getByRole('button', { name: 'Opt in' }).count()).toBe(1);
+    expect(cspErrors).toEqual([]);
+  });
+});
