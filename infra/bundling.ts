@@ -40,6 +40,7 @@ const sdkThroughRequire: Plugin = {
 
 export const LAMBDA_ENTRIES = [
   'intake',
+  'platform-intake',
   'admin',
   'consent',
   'inbound-sms',

@@ -83,6 +83,16 @@ export class FollowUpStack extends Stack {
     table.grantReadWriteData(intake.fn);
     queues.queue.grantSendMessages(intake.fn);
     allowSecrets(intake, 'intake');
+    // The platforms' webhooks (Shopify, WooCommerce, Youzan, Douyin): intake's grants, its own
+    // bundle. Shopify's shop/redact erases a shop's customers, which takes a filtered Scan.
+    const platformIntake = new FollowUpFunction(this, 'PlatformIntake', {
+      entry: 'platform-intake',
+      config,
+      environment: { ...common, SEND_QUEUE_URL: queues.queue.queueUrl },
+    });
+    table.grantReadWriteData(platformIntake.fn);
+    queues.queue.grantSendMessages(platformIntake.fn);
+    allowSecrets(platformIntake, 'intake');
 
     const admin = new FollowUpFunction(this, 'Admin', {
       entry: 'admin',
@@ -304,6 +314,7 @@ export class FollowUpStack extends Stack {
     const api = new FollowUpApi(this, 'PublicApi', {
       config,
       intake: intake.fn,
+      platformIntake: platformIntake.fn,
       admin: admin.fn,
       consent: optOut.consent.fn,
       templates: shopTemplates.fn.fn,
@@ -340,7 +351,7 @@ export class FollowUpStack extends Stack {
       ],
     });
 
-    for (const fn of [intake, admin, dispatcher, sweep, sender, shopTemplates.fn]) {
+    for (const fn of [intake, platformIntake, admin, dispatcher, sweep, sender, shopTemplates.fn]) {
       const policy = fn.fn.role?.node.tryFindChild('DefaultPolicy');
       if (!policy) continue;
       Validations.of(policy).acknowledge({

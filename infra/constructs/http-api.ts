@@ -19,6 +19,8 @@ import type { StageConfig } from '../stage-config.ts';
 export interface FollowUpApiProps {
   config: StageConfig;
   intake: IFunction;
+  /** The platforms' webhooks, each verified with the platform's own signature. */
+  platformIntake: IFunction;
   admin: IFunction;
   /** Inbound SMS and one-click unsubscribe. */
   consent: IFunction;
@@ -82,7 +84,12 @@ export class FollowUpApi extends Construct {
     });
     const routes: [string, HttpMethod, IFunction, string][] = [
       ['/v1/shops/{shopId}/events', HttpMethod.POST, props.intake, 'Intake'],
-      ['/v1/shops/{shopId}/platforms/{platform}', HttpMethod.POST, props.intake, 'Platform'],
+      [
+        '/v1/shops/{shopId}/platforms/{platform}',
+        HttpMethod.POST,
+        props.platformIntake,
+        'Platform',
+      ],
       ['/v1/shops/{shopId}/orders/{orderId}', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/settings', HttpMethod.GET, props.admin, 'Admin'],
       ['/v1/shops/{shopId}/settings', HttpMethod.PUT, props.admin, 'Admin'],

@@ -119,7 +119,7 @@ describe('functions', () => {
       .map(([, f]) => f) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(10);
     for (const f of functions) {
       expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
         22,
@@ -527,14 +527,22 @@ describe('shop templates', () => {
     });
   });
 
-  it('routes the platforms webhooks to the intake function, which holds their secrets', () => {
+  it('routes the platforms webhooks to their own function, which reads the intake secrets and no other', () => {
     const routes = dev.template.findResources('AWS::ApiGatewayV2::Route');
     const byKey = (key: string) =>
       Object.values(routes).find((r) => r.Properties.RouteKey === key)?.Properties.Target;
-    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toBeDefined();
-    expect(byKey('POST /v1/shops/{shopId}/platforms/{platform}')).toEqual(
-      byKey('POST /v1/shops/{shopId}/events'),
+    const platform = byKey('POST /v1/shops/{shopId}/platforms/{platform}');
+    expect(platform).toBeDefined();
+    expect(platform).not.toEqual(byKey('POST /v1/shops/{shopId}/events'));
+    const statements = roleStatements(
+      dev.template,
+      'PlatformIntakeFunctionServiceRoleDefaultPolicy',
     );
+    const secrets = statements.filter((s) =>
+      actionsOf([s]).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(secrets)).toContain('/*/intake-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/admin-|staff-webhook/);
   });
 });
 
