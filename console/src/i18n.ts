@@ -30,7 +30,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 export const translator =
   (locale: Locale): Translate =>
   (key, vars) =>
-    (CATALOGS[locale][key] ?? en[key]).replace(/\{(\w+)\}/g, (all, name: string) =>
+    (CATALOGS[locale][key] ?? en[key] ?? key).replace(/\{(\w+)\}/g, (all, name: string) =>
       vars && name in vars ? String(vars[name]) : all,
     );
 

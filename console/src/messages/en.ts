@@ -157,6 +157,7 @@ export const en = {
   'settings.section.paymentReminder': 'Payment reminders (催付)',
   'settings.section.contactPolicy': 'Contact policy',
   'settings.section.flows': 'Flows',
+  'settings.section.templates': 'Templates',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -152,4 +152,5 @@ export const zhCN: Messages = {
   'settings.section.paymentReminder': '催付',
   'settings.section.contactPolicy': '联系策略',
   'settings.section.flows': '流程',
+  'settings.section.templates': '模板',
 };

@@ -16,6 +16,15 @@ import { SETTINGS_LABELS } from '../messages/settings-labels.ts';
 import type { PageProps } from './index.tsx';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** One heading per top-level setting: a section added to the schema fails this type until named. */
+const SECTIONS: Record<keyof ShopSettings, MessageKey> = {
+  links: 'settings.section.links',
+  paymentReminder: 'settings.section.paymentReminder',
+  contactPolicy: 'settings.section.contactPolicy',
+  flows: 'settings.section.flows',
+  templates: 'settings.section.templates',
+};
 type Issues = Record<string, string>;
 
 const pathText = (path: readonly PropertyKey[]) =>
@@ -97,7 +106,7 @@ const FieldTree = ({
     if (path.length === 1)
       return (
         <fieldset class="section" data-section={name}>
-          <legend>{t(`settings.section.${name}` as MessageKey)}</legend>
+          <legend>{name in SECTIONS ? t(SECTIONS[name as keyof ShopSettings]) : name}</legend>
           {inner}
         </fieldset>
       );
