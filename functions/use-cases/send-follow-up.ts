@@ -394,9 +394,14 @@ export const sendFollowUp = async (
     const why = (err as Error).message;
     if (retryable && receiveCount < deps.maxAttempts) {
       await outcome({ status: 'queued', lastError: why });
+      // A provider's rate limit may ask for longer than the backoff (SQS allows up to 12 h).
+      const wait =
+        err instanceof DeliveryError && err.retryAfterSeconds !== undefined
+          ? Math.min(43_200, Math.max(err.retryAfterSeconds, backoff(deps, receiveCount)))
+          : backoff(deps, receiveCount);
       throw new RetryLater(
         `delivery of ${followUpId(key)} failed, will retry: ${why}`,
-        backoff(deps, receiveCount),
+        wait,
         {
           cause: err,
         },
