@@ -102,7 +102,8 @@ export class DeliveryError extends FollowUpError {
     super('delivery_failed', message, options);
     this.name = 'DeliveryError';
     this.retryable = retryable;
-    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    if (options?.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -399,13 +399,9 @@ export const sendFollowUp = async (
         err instanceof DeliveryError && err.retryAfterSeconds !== undefined
           ? Math.min(43_200, Math.max(err.retryAfterSeconds, backoff(deps, receiveCount)))
           : backoff(deps, receiveCount);
-      throw new RetryLater(
-        `delivery of ${followUpId(key)} failed, will retry: ${why}`,
-        wait,
-        {
-          cause: err,
-        },
-      );
+      throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, wait, {
+        cause: err,
+      });
     }
     const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
     await release();

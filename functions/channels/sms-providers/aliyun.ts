@@ -70,7 +70,10 @@ const namedParams = (message: OutgoingMessage): Record<string, string> => {
     );
   }
   if (Array.isArray(t.params)) {
-    throw new DeliveryError('aliyun SMS: template parameters must be named (${name})', false);
+    throw new DeliveryError(
+      'aliyun SMS: template parameters must be named (Aliyun templates use named variables)',
+      false,
+    );
   }
   return t.params;
 };

@@ -68,7 +68,7 @@ export const ALIYUN_ERRORS: Readonly<Record<string, ErrorClass>> = {
   MissingTemplateCode: permanent,
   MissingPhoneNumbers: permanent,
   'InvalidTimeStamp.Expired': retryable,
-  'SignatureNonceUsed': retryable,
+  SignatureNonceUsed: retryable,
   'Throttling.User': throttled(1),
   'Throttling.Api': throttled(1),
   Throttling: throttled(1),
@@ -187,8 +187,6 @@ export const providerError = (
 
 /** No answer at all (timeout, reset, DNS): the request may or may not have reached the provider. */
 export const networkError = (provider: SmsProviderName, err: unknown): DeliveryError =>
-  new DeliveryError(
-    `${provider} SMS: no answer: ${(err as Error)?.message ?? String(err)}`,
-    true,
-    { cause: err },
-  );
+  new DeliveryError(`${provider} SMS: no answer: ${(err as Error)?.message ?? String(err)}`, true, {
+    cause: err,
+  });

@@ -22,7 +22,9 @@ export const followUpOfReference = (
 ): FollowUpKey | undefined => {
   if (!ref?.startsWith(PREFIX) || ref.length > MAX_REFERENCE_LENGTH) return undefined;
   try {
-    const parts: unknown = JSON.parse(Buffer.from(ref.slice(PREFIX.length), 'base64url').toString());
+    const parts: unknown = JSON.parse(
+      Buffer.from(ref.slice(PREFIX.length), 'base64url').toString(),
+    );
     if (!Array.isArray(parts) || parts.length !== 3) return undefined;
     if (!parts.every((p) => typeof p === 'string' && p.length > 0)) return undefined;
     const [orderId, flow, step] = parts as [string, string, string];

@@ -62,7 +62,10 @@ const positionalParams = (message: OutgoingMessage): string[] => {
     );
   }
   if (!Array.isArray(t.params)) {
-    throw new DeliveryError('tencent SMS: template parameters must be positional ({1}, {2}…)', false);
+    throw new DeliveryError(
+      'tencent SMS: template parameters must be positional ({1}, {2}…)',
+      false,
+    );
   }
   return t.params;
 };
