@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SmsProviderAccounts } from '../channels/sms-providers/provider-accounts.ts';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
 import { shopKey } from './table.ts';
@@ -20,6 +21,10 @@ export interface ShopRecord {
   /** SHA-256 hex digests of the admin bearer tokens; the tokens themselves are never stored. */
   adminTokenHashes: string[];
   staffWebhook?: StaffWebhook;
+  /** The shop's own Aliyun / Tencent SMS accounts (Secrets Manager in AWS, readable by the sender). */
+  smsProviders?: SmsProviderAccounts;
+  /** The secret path token of the SMS receipt endpoint (Tencent's callbacks are unsigned). */
+  smsReceiptToken?: string;
 }
 
 interface ShopItem extends ShopRecord {
@@ -33,6 +38,8 @@ const fromItem = (item: ShopItem): ShopRecord => ({
   webhookSecrets: item.webhookSecrets ?? [],
   adminTokenHashes: item.adminTokenHashes ?? [],
   ...(item.staffWebhook ? { staffWebhook: item.staffWebhook } : {}),
+  ...(item.smsProviders ? { smsProviders: item.smsProviders } : {}),
+  ...(item.smsReceiptToken ? { smsReceiptToken: item.smsReceiptToken } : {}),
 });
 
 export const getShop = async (t: TableRef, shopId: string): Promise<ShopRecord | undefined> => {

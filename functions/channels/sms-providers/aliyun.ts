@@ -1,6 +1,7 @@
 import type * as Dysmsapi from '@alicloud/dysmsapi20170525';
 import { DeliveryError } from '../../domain/errors.ts';
 import type { ChannelTransport, OutgoingMessage } from '../channel.ts';
+import { cjsDefault, cjsNamed } from './cjs-interop.ts';
 import { networkError, providerError } from './provider-errors.ts';
 import { receiptReference } from './receipt-reference.ts';
 
@@ -19,10 +20,6 @@ export type DysmsapiClient = InstanceType<typeof Dysmsapi.default.default>;
 /** A client, or how to make one on first use. */
 export type AliyunClientSource = DysmsapiClient | (() => Promise<DysmsapiClient>);
 
-/** CommonJS default export, whichever way the loader (Node, tsx, esbuild) hands it over. */
-const cjsDefault = <T>(mod: { default: { default: T } }): T =>
-  mod.default.default ?? (mod.default as unknown as T);
-
 /** Loaded on the first Aliyun text: a shop that never uses Aliyun never pays for its SDK. */
 export const aliyunClientFor = (account: AliyunSmsAccount) => async (): Promise<DysmsapiClient> => {
   const [sms, core] = await Promise.all([
@@ -31,7 +28,7 @@ export const aliyunClientFor = (account: AliyunSmsAccount) => async (): Promise<
   ]);
   const Client = cjsDefault(sms);
   return new Client(
-    new core.$OpenApiUtil.Config({
+    new (cjsNamed(core, '$OpenApiUtil').Config)({
       accessKeyId: account.accessKeyId,
       accessKeySecret: account.accessKeySecret,
       endpoint: account.endpoint ?? 'dysmsapi.aliyuncs.com',
@@ -87,7 +84,7 @@ export const createAliyunSmsTransport = (
     const params = namedParams(message);
     const code = message.providerTemplate?.code ?? '';
     const c = typeof client === 'function' ? await client() : client;
-    const { SendSmsRequest } = await import('@alicloud/dysmsapi20170525');
+    const SendSmsRequest = cjsNamed(await import('@alicloud/dysmsapi20170525'), 'SendSmsRequest');
     const outId = receiptReference(message);
     let body: { code?: string; message?: string; bizId?: string } | undefined;
     try {

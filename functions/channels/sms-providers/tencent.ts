@@ -1,6 +1,7 @@
 import type { Client as TencentSmsClient } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_client.js';
 import { DeliveryError } from '../../domain/errors.ts';
 import type { ChannelTransport, OutgoingMessage } from '../channel.ts';
+import { cjsNamed } from './cjs-interop.ts';
 import { networkError, providerError } from './provider-errors.ts';
 import { receiptReference } from './receipt-reference.ts';
 
@@ -19,8 +20,9 @@ export type TencentClientSource = TencentSmsClient | (() => Promise<TencentSmsCl
 /** Loaded on the first Tencent text; only the 2021-01-11 client, not every API version. */
 export const tencentClientFor =
   (account: TencentSmsAccount) => async (): Promise<TencentSmsClient> => {
-    const { Client } = await import(
-      'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_client.js'
+    const Client = cjsNamed(
+      await import('tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_client.js'),
+      'Client',
     );
     return new Client({
       credential: { secretId: account.secretId, secretKey: account.secretKey },

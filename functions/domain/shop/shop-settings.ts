@@ -159,8 +159,28 @@ export const shopLinksSchema = z.object({
   survey: linkPattern.optional(),
 });
 
+export const SMS_PROVIDERS = ['aws', 'aliyun', 'tencent'] as const;
+export type SmsProvider = (typeof SMS_PROVIDERS)[number];
+
+/**
+ * Which provider sends a shop's texts, by the destination's region (ISO 3166 code, "*" for the
+ * rest): mainland China through Aliyun or Tencent, which AWS reaches only after registration.
+ */
+export const smsSettingsSchema = z.object({
+  providers: z
+    .partialRecord(
+      z.enum(['CN', 'HK', 'MO', 'TW', '*'], {
+        message:
+          'must be "CN", "HK", "MO", "TW" (the regions Aliyun and Tencent serve) or "*" for the rest',
+      }),
+      z.enum(SMS_PROVIDERS),
+    )
+    .default({ '*': 'aws' }),
+});
+
 export const shopSettingsSchema = z.object({
   links: shopLinksSchema.prefault({}),
+  sms: smsSettingsSchema.prefault({}),
   paymentReminder: paymentReminderSettingsSchema.prefault({}),
   contactPolicy: contactPolicySchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
@@ -171,6 +191,7 @@ export type ContactPolicySettings = z.infer<typeof contactPolicySchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type ShopSettings = z.infer<typeof shopSettingsSchema>;
 export type ShopLinks = z.infer<typeof shopLinksSchema>;
+export type SmsSettings = z.infer<typeof smsSettingsSchema>;
 
 export interface Shop {
   id: string;
