@@ -23,6 +23,7 @@ import { ADMIN_ROUTES, createAdminHandler } from '../functions/handlers/admin.ts
 import {
   createConsentHandler,
   INBOUND_ROUTE,
+  SMS_RECEIPTS_ROUTE,
   UNSUBSCRIBE_PAGE_ROUTE,
   UNSUBSCRIBE_ROUTE,
 } from '../functions/handlers/consent.ts';
@@ -367,6 +368,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { routeKey: INBOUND_ROUTE, handler: (e, c) => run.consent(e, c) },
       { routeKey: UNSUBSCRIBE_PAGE_ROUTE, handler: (e, c) => run.consent(e, c) },
       { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
+      { routeKey: SMS_RECEIPTS_ROUTE, handler: (e, c) => run.consent(e, c) },
       ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {

@@ -31,6 +31,7 @@ export const getOrderTimeline = async (t: TableRef, shopId: string, orderId: str
         ...(f.reason ? { reason: f.reason } : {}),
         ...(f.sentAt ? { sentAt: f.sentAt } : {}),
         ...(f.lastError ? { lastError: f.lastError } : {}),
+        ...(f.delivery ? { delivery: f.delivery } : {}),
         attempts: f.attempts,
       })),
   };

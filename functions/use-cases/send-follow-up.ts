@@ -387,8 +387,9 @@ export const sendFollowUp = async (
     }
   };
 
+  let providerMessageId: string | undefined;
   try {
-    await route.transport.deliver(message);
+    providerMessageId = (await route.transport.deliver(message)).providerMessageId;
   } catch (err) {
     const retryable = err instanceof DeliveryError ? err.retryable : true;
     const why = (err as Error).message;
@@ -409,6 +410,11 @@ export const sendFollowUp = async (
     deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
     return 'failed';
   }
-  await outcome({ status: 'sent', channel, messageId: message.id });
+  await outcome({
+    status: 'sent',
+    channel,
+    messageId: message.id,
+    ...(providerMessageId ? { providerMessageId } : {}),
+  });
   return 'sent';
 };

@@ -63,6 +63,12 @@ export class FollowUpApi extends Construct {
       ['/v1/shops/{shopId}/inbound', HttpMethod.POST, props.consent, 'Inbound'],
       ['/v1/unsubscribe/{token}', HttpMethod.GET, props.consent, 'Unsubscribe'],
       ['/v1/unsubscribe/{token}', HttpMethod.POST, props.consent, 'Unsubscribe'],
+      [
+        '/v1/shops/{shopId}/sms-receipts/{provider}/{token}',
+        HttpMethod.POST,
+        props.consent,
+        'SmsReceipts',
+      ],
     ];
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const [path, method, fn, name] of routes) {
