@@ -41,10 +41,11 @@ const aliyunReport = z.object({
   biz_id: text(128).min(1),
   out_id: text(256).optional(),
 });
-export const aliyunReportsSchema = z.union([
+/** The HTTP push sends an array; an MNS queue message holds one report. */
+export const aliyunReportsSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? v : [v]),
   z.array(aliyunReport).min(1).max(MAX_REPORTS),
-  aliyunReport.transform((r) => [r]),
-]);
+);
 
 /**
  * Tencent Cloud 短信下发状态通知 (callback, a JSON array):
