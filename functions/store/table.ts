@@ -163,7 +163,10 @@ export const tableDefinition = (tableName: string) => ({
     },
     {
       IndexName: PROVIDER_REF_INDEX,
-      KeySchema: [{ AttributeName: 'providerRefPk', KeyType: 'HASH' as const }],
+      KeySchema: [
+        { AttributeName: 'providerRefPk', KeyType: 'HASH' as const },
+        { AttributeName: 'sk', KeyType: 'RANGE' as const },
+      ],
       Projection: { ProjectionType: 'KEYS_ONLY' as const },
     },
   ],
