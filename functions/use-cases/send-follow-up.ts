@@ -109,8 +109,21 @@ export type SendResult =
 export const messageIdOf = (key: FollowUpKey): string =>
   `msg_${createHash('sha256').update(followUpId(key)).digest('hex').slice(0, 32)}`;
 
-const backoff = (deps: SendDeps, attempt: number): number =>
+type Backoff = Pick<SendDeps, 'retryBaseSeconds' | 'retryMaxSeconds'>;
+
+const backoff = (deps: Backoff, attempt: number): number =>
   Math.min(deps.retryMaxSeconds, deps.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
+
+/** SQS's longest visibility timeout: the furthest a retry can be put off. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/** The backoff, or longer when a provider's rate limit asks for it (a throttled DeliveryError). */
+export const retryDelaySeconds = (deps: Backoff, attempt: number, err: unknown): number => {
+  const base = backoff(deps, attempt);
+  return err instanceof DeliveryError && err.retryAfterSeconds !== undefined
+    ? Math.min(MAX_VISIBILITY_SECONDS, Math.max(err.retryAfterSeconds, base))
+    : base;
+};
 
 /**
  * Fires one follow-up: claim it, re-check it against current state, render, deliver, record.
@@ -395,11 +408,7 @@ export const sendFollowUp = async (
     const why = (err as Error).message;
     if (retryable && receiveCount < deps.maxAttempts) {
       await outcome({ status: 'queued', lastError: why });
-      // A provider's rate limit may ask for longer than the backoff (SQS allows up to 12 h).
-      const wait =
-        err instanceof DeliveryError && err.retryAfterSeconds !== undefined
-          ? Math.min(43_200, Math.max(err.retryAfterSeconds, backoff(deps, receiveCount)))
-          : backoff(deps, receiveCount);
+      const wait = retryDelaySeconds(deps, receiveCount, err);
       throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, wait, {
         cause: err,
       });

@@ -10,6 +10,7 @@ import {
 import {
   ALIYUN_ERRORS,
   classifyProviderCode,
+  providerError,
   TENCENT_ERRORS,
 } from '../../functions/channels/sms-providers/provider-errors.ts';
 import {
@@ -21,6 +22,7 @@ import {
   tencentClientFor,
 } from '../../functions/channels/sms-providers/tencent.ts';
 import { DeliveryError } from '../../functions/domain/errors.ts';
+import { retryDelaySeconds } from '../../functions/use-cases/send-follow-up.ts';
 
 // CommonJS default export: unwrapped by some loaders, not by others.
 type TcHttpException = InstanceType<typeof TcException.default.default>;
@@ -301,5 +303,19 @@ describe('error tables', () => {
     expect(receiptReference({ ...key, orderId: 'x'.repeat(300) })).toBeUndefined();
     expect(followUpOfReference('s', 'f1.not-json')).toBeUndefined();
     expect(followUpOfReference('s', 'msg_abc')).toBeUndefined();
+  });
+});
+
+describe('the sender waits out a rate limit', () => {
+  const deps = { retryBaseSeconds: 30, retryMaxSeconds: 900 };
+  it('at least the delay a throttled error suggests, else its own backoff, never past 12 h', () => {
+    const throttled = providerError('tencent', 'LimitExceeded.PhoneNumberOneHourLimit', 'x');
+    expect(retryDelaySeconds(deps, 1, throttled)).toBe(3600);
+    expect(retryDelaySeconds(deps, 1, providerError('aliyun', 'Throttling.User', 'x'))).toBe(30);
+    expect(retryDelaySeconds(deps, 3, providerError('aliyun', 'isp.SYSTEM_ERROR', 'x'))).toBe(120);
+    expect(
+      retryDelaySeconds(deps, 1, new DeliveryError('x', true, { retryAfterSeconds: 86_400 })),
+    ).toBe(43_200);
+    expect(retryDelaySeconds(deps, 9, new Error('boom'))).toBe(900);
   });
 });
