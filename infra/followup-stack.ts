@@ -7,6 +7,7 @@ import {
   Token,
   Validations,
 } from 'aws-cdk-lib';
+
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +16,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
+import type { SecretPurpose } from '../functions/store/secrets-shop-directory.ts';
 import { Console } from './constructs/console.ts';
 import { FollowUpData } from './constructs/data.ts';
 import { FollowUpFunction } from './constructs/followup-function.ts';
@@ -57,7 +59,7 @@ export class FollowUpStack extends Stack {
     // cdk-nag names a finding by the ARN as it renders it: pseudo parameters in angle brackets.
     const rendered = (value: string, pseudo: string) =>
       Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
-    const allowSecrets = (fn: FollowUpFunction, purpose: 'intake' | 'admin' | 'staff-webhook') => {
+    const allowSecrets = (fn: FollowUpFunction, purpose: SecretPurpose) => {
       fn.fn.addToRolePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
@@ -170,6 +172,7 @@ export class FollowUpStack extends Stack {
     });
     table.grantReadWriteData(sender.fn);
     allowSecrets(sender, 'staff-webhook');
+    allowSecrets(sender, 'sms-providers');
     optOut.unsubscribeKey.grantRead(sender.fn);
     sender.fn.addEventSource(
       new SqsEventSource(queues.queue, {

@@ -108,10 +108,18 @@ export class ConfigurationError extends FollowUpError {
 /** A channel could not deliver. `retryable` decides between backoff and a permanent `failed`. */
 export class DeliveryError extends FollowUpError {
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, options?: ErrorOptions) {
+  /** A provider's rate limit says how long to wait; the sender waits at least this long. */
+  readonly retryAfterSeconds?: number;
+  constructor(
+    message: string,
+    retryable: boolean,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
+  ) {
     super('delivery_failed', message, options);
     this.name = 'DeliveryError';
     this.retryable = retryable;
+    if (options?.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

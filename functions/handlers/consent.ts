@@ -1,8 +1,22 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
+import {
+  aliyunReportsSchema,
+  fromAliyunReports,
+  fromTencentReports,
+  RECEIPT_ACK,
+  tencentReportsSchema,
+} from '../channels/sms-providers/delivery-report.ts';
 import type { Clock } from '../domain/clock.ts';
 import { inboundSmsSchema } from '../domain/consent/inbound-sms.ts';
-import { RouteNotFoundError } from '../domain/errors.ts';
+import {
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  ShopNotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody } from '../http/parse-body.ts';
@@ -13,6 +27,7 @@ import type { TableRef } from '../store/dynamo.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 import { setContactPreference } from '../use-cases/change-contact-preference.ts';
 import { receiveInboundSms } from '../use-cases/receive-inbound-sms.ts';
+import { recordSmsReceipts } from '../use-cases/record-sms-receipts.ts';
 
 export interface ConsentHandlerDeps {
   table: TableRef;
@@ -26,6 +41,40 @@ export interface ConsentHandlerDeps {
 export const INBOUND_ROUTE = 'POST /v1/shops/{shopId}/inbound';
 export const UNSUBSCRIBE_PAGE_ROUTE = 'GET /v1/unsubscribe/{token}';
 export const UNSUBSCRIBE_ROUTE = 'POST /v1/unsubscribe/{token}';
+export const SMS_RECEIPTS_ROUTE = 'POST /v1/shops/{shopId}/sms-receipts/{provider}/{token}';
+
+const MAX_RECEIPT_BYTES = 1024 * 1024;
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Aliyun's HTTP push and Tencent's callback are not signed: the URL configured in the provider's
+ * console carries the shop's secret receipt token (sms-receipts secret), compared in constant time.
+ */
+const smsReceipts = async (deps: ConsentHandlerDeps, event: ApiEvent): Promise<ApiResult> => {
+  const shopId = pathParam(event, 'shopId');
+  const provider = pathParam(event, 'provider');
+  if (provider !== 'aliyun' && provider !== 'tencent') {
+    throw new ValidationError('unknown SMS provider', [
+      { path: 'provider', message: 'must be aliyun or tencent' },
+    ]);
+  }
+  const record = await deps.shops.get(shopId);
+  if (!record) throw new ShopNotFoundError(shopId);
+  const expected = record.smsReceiptToken;
+  if (!expected || !timingSafeEqual(digest(pathParam(event, 'token')), digest(expected))) {
+    throw new UnauthorizedError('not a receipt URL of this shop');
+  }
+  const body = rawBody(event);
+  const size = Buffer.byteLength(body);
+  if (size > MAX_RECEIPT_BYTES) throw new PayloadTooLargeError(size, MAX_RECEIPT_BYTES);
+  const reports =
+    provider === 'aliyun'
+      ? fromAliyunReports(parseJsonBody(body, aliyunReportsSchema))
+      : fromTencentReports(parseJsonBody(body, tencentReportsSchema));
+  const outcome = await recordSmsReceipts(deps.table, shopId, reports);
+  deps.logger.info('sms receipts', { shopId, provider, ...outcome });
+  return json(200, RECEIPT_ACK[provider]);
+};
 
 /** RFC 8058: a one-click POST carries exactly this form field (urlencoded or multipart). */
 const isOneClick = (event: ApiEvent): boolean => {
@@ -108,6 +157,8 @@ export const createConsentHandler = (deps: ConsentHandlerDeps) =>
         case UNSUBSCRIBE_PAGE_ROUTE:
         case UNSUBSCRIBE_ROUTE:
           return unsubscribe(deps, event);
+        case SMS_RECEIPTS_ROUTE:
+          return smsReceipts(deps, event);
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       }

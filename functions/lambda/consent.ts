@@ -8,7 +8,7 @@ import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 export const handler = createConsentHandler({
   table,
   clock,
-  shops: shopsFor(secrets, 'intake'),
+  shops: shopsFor(secrets, 'intake', 'sms-receipts'),
   logger,
   unsubscribeKeys: lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY_SECRET_ID')),
 });

@@ -1,4 +1,5 @@
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
+import { createProviderTransports } from '../channels/sms-providers/provider-transports.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
 import { createWebhookTransport } from '../channels/webhook-transport.ts';
 import { clientBase } from '../config/clients.ts';
@@ -32,7 +33,7 @@ export const handler = createSenderHandler({
   logger,
   sqs: onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
   queueUrl: requireEnv('SEND_QUEUE_URL'),
-  shops: shopsFor(secrets, 'staff-webhook'),
+  shops: shopsFor(secrets, 'staff-webhook', 'sms-providers'),
   renderer: createTemplateRenderer(defaults),
   // Which version a shop has live comes with its cached shop read (SHOP_CACHE_MS); a version's
   // text is read and compiled once per container, by a compiler imported on the first override.
@@ -63,6 +64,7 @@ export const handler = createSenderHandler({
         unsubscribeLinks: async () => createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
       },
     ),
+    smsProvider: createProviderTransports(),
     staffWebhook: (endpoint) =>
       createWebhookTransport(endpoint, {
         timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000),

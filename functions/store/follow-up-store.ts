@@ -2,12 +2,21 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Cancellation,
   FollowUp,
+  FollowUpDelivery,
   FollowUpKey,
   Move,
   NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
 import { ignoreConditionFailed, isConditionFailed, type TableRef } from './dynamo.ts';
-import { allDuePks, DUE_INDEX, duePk, dueShardOf, followUpKey } from './table.ts';
+import {
+  allDuePks,
+  DUE_INDEX,
+  duePk,
+  dueShardOf,
+  followUpKey,
+  PROVIDER_REF_INDEX,
+  providerRefPk,
+} from './table.ts';
 
 export interface FollowUpItem extends FollowUp {
   pk: string;
@@ -17,10 +26,21 @@ export interface FollowUpItem extends FollowUp {
   dueSk?: string;
   claimToken?: string;
   claimedAt?: string;
+  providerRefPk?: string;
 }
 
 export const fromFollowUpItem = (item: FollowUpItem): FollowUp => {
-  const { pk, sk, type, duePk: _p, dueSk: _s, claimToken: _t, claimedAt: _c, ...followUp } = item;
+  const {
+    pk,
+    sk,
+    type,
+    duePk: _p,
+    dueSk: _s,
+    claimToken: _t,
+    claimedAt: _c,
+    providerRefPk: _r,
+    ...followUp
+  } = item;
   return followUp;
 };
 
@@ -311,6 +331,10 @@ export type Outcome =
       reason?: string;
       /** Which template (and shop version) the message was rendered from, for the timeline. */
       template?: { key: string; version?: number };
+      /** The provider's id for the message, shown with its delivery receipt. */
+      providerMessageId?: string;
+      /** Index it, for a provider whose receipts carry only its own id (see DeliveryReceipt). */
+      indexProviderId?: boolean;
     }
   | { status: 'skipped' | 'failed'; reason: string; channel?: string }
   | { status: 'scheduled'; dueAt: string; reason: string }
@@ -345,6 +369,14 @@ export const recordOutcome = async (
       if (outcome.template) {
         set.push('templateUsed = :templateUsed');
         values[':templateUsed'] = outcome.template;
+      }
+      if (outcome.providerMessageId) {
+        set.push('providerMessageId = :providerId');
+        values[':providerId'] = outcome.providerMessageId;
+      }
+      if (outcome.providerMessageId && outcome.indexProviderId) {
+        set.push('providerRefPk = :providerRef');
+        values[':providerRef'] = providerRefPk(key.shopId, outcome.providerMessageId);
       }
       if (outcome.reason) {
         set.push('reason = :reason');
@@ -430,6 +462,53 @@ export const blankFollowUp = async (
     return true;
   } catch (err) {
     if (isConditionFailed(err)) return false;
+    throw err;
+  }
+};
+
+/** The follow-up a provider's message id was recorded on, through the sparse provider-ref index. */
+export const findByProviderMessageId = async (
+  t: TableRef,
+  shopId: string,
+  providerMessageId: string,
+): Promise<FollowUpKey | undefined> => {
+  const out = await t.doc.send(
+    new QueryCommand({
+      TableName: t.tableName,
+      IndexName: PROVIDER_REF_INDEX,
+      KeyConditionExpression: 'providerRefPk = :ref',
+      ExpressionAttributeValues: { ':ref': providerRefPk(shopId, providerMessageId) },
+      Limit: 1,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item ? parseSk(String(item.pk), String(item.sk)) : undefined;
+};
+
+/**
+ * Records a delivery receipt on a sent follow-up. Receipts come late, twice or out of order: an
+ * older one than what is recorded, or one for a follow-up not (or no longer) sent, changes nothing.
+ */
+export const recordDelivery = async (
+  t: TableRef,
+  key: FollowUpKey,
+  delivery: FollowUpDelivery,
+): Promise<'recorded' | 'ignored'> => {
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET delivery = :delivery',
+        ConditionExpression:
+          '#status = :sent AND (attribute_not_exists(delivery) OR delivery.#at <= :at)',
+        ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+        ExpressionAttributeValues: { ':delivery': delivery, ':sent': 'sent', ':at': delivery.at },
+      }),
+    );
+    return 'recorded';
+  } catch (err) {
+    if (isConditionFailed(err)) return 'ignored';
     throw err;
   }
 };

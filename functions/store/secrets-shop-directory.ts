@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseSmsProviderAccounts } from '../channels/sms-providers/provider-accounts.ts';
 import { PLATFORMS, type PlatformConnection, type PlatformName } from '../platforms/platform.ts';
 import type { TableRef } from './dynamo.ts';
 import type { ShopDirectory } from './shop-directory.ts';
@@ -8,7 +9,14 @@ import { getShop, listShops, type ShopRecord, type StaffWebhook } from './shop-s
  * Which secrets a Lambda may read. Each purpose is its own secret, so IAM can give intake the
  * webhook secrets, admin the token hashes and the sender the staff webhook — and nothing else.
  */
-export type SecretPurpose = 'intake' | 'admin' | 'staff-webhook';
+export type SecretPurpose =
+  | 'intake'
+  | 'admin'
+  | 'staff-webhook'
+  /** The shop's Aliyun / Tencent SMS credentials: the sender only. */
+  | 'sms-providers'
+  /** The path token of the SMS receipt endpoint: the consent function only. */
+  | 'sms-receipts';
 
 /**
  * The platform connections kept in the intake secret beside the webhook secrets: the platforms'
@@ -84,11 +92,18 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
   };
   const withSecrets = async (record: ShopRecord): Promise<ShopRecord> => {
     const id = record.shop.id;
-    const [intake, admin, staff] = await Promise.all([
+    const [intake, admin, staff, smsAccounts, smsReceipts] = await Promise.all([
       o.purposes.includes('intake') ? read(id, 'intake') : undefined,
       o.purposes.includes('admin') ? read(id, 'admin') : undefined,
       o.purposes.includes('staff-webhook') ? read(id, 'staff-webhook') : undefined,
+      o.purposes.includes('sms-providers') ? read(id, 'sms-providers') : undefined,
+      o.purposes.includes('sms-receipts') ? read(id, 'sms-receipts') : undefined,
     ]);
+    const smsProviders = smsAccounts ? parseSmsProviderAccounts(smsAccounts) : undefined;
+    const smsReceiptToken =
+      typeof smsReceipts?.token === 'string' && smsReceipts.token.length >= 32
+        ? smsReceipts.token
+        : undefined;
     const strings = (v: unknown) =>
       Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
     const staffWebhook =
@@ -103,6 +118,8 @@ export const createSecretsShopDirectory = (o: SecretsShopDirectoryOptions): Shop
       ...(staffWebhook ? { staffWebhook } : {}),
       ...(record.templateVersions ? { templateVersions: record.templateVersions } : {}),
       ...(platformConnections.length ? { platformConnections } : {}),
+      ...(smsProviders ? { smsProviders } : {}),
+      ...(smsReceiptToken ? { smsReceiptToken } : {}),
     };
   };
   return {

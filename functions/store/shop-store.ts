@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SmsProviderAccounts } from '../channels/sms-providers/provider-accounts.ts';
 import { type Shop, shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import type { PlatformConnection } from '../platforms/platform.ts';
 import { queryItems, type TableRef } from './dynamo.ts';
@@ -28,6 +29,10 @@ export interface ShopRecord {
   templateVersions?: Record<string, number>;
   /** The shop platforms (Shopify, WooCommerce, …) whose webhooks this shop takes, with their secrets. */
   platformConnections?: PlatformConnection[];
+  /** The shop's own Aliyun / Tencent SMS accounts (Secrets Manager in AWS, readable by the sender). */
+  smsProviders?: SmsProviderAccounts;
+  /** The secret path token of the SMS receipt endpoint (Tencent's callbacks are unsigned). */
+  smsReceiptToken?: string;
 }
 
 interface ShopItem extends ShopRecord {
@@ -42,6 +47,8 @@ const fromItem = (item: ShopItem): ShopRecord => ({
   adminTokenHashes: item.adminTokenHashes ?? [],
   ...(item.staffWebhook ? { staffWebhook: item.staffWebhook } : {}),
   ...(item.platformConnections?.length ? { platformConnections: item.platformConnections } : {}),
+  ...(item.smsProviders ? { smsProviders: item.smsProviders } : {}),
+  ...(item.smsReceiptToken ? { smsReceiptToken: item.smsReceiptToken } : {}),
 });
 
 /** Attributes of the pointers item: `v:<template key>` → the live version number. */

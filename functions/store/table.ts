@@ -31,9 +31,13 @@ import { createHash } from 'node:crypto';
  * The table's stream (new and old images) feeds the flow report's counters.
  * Index `unpaid` (sparse, keys only): orders still awaiting payment, pk UNPAID#<shopId>,
  * sk <placedAt ISO>#<orderId>; the daily sweep reads it oldest first.
+ * Index `provider-ref` (sparse, keys only): sent follow-ups by the provider's message id, pk
+ * PROVIDERREF#<shopId>#<id>; a delivery receipt that carries only that id (Tencent) finds its
+ * follow-up. The sender sets it in the same write that records "sent".
  */
 export const DUE_INDEX = 'due';
 export const UNPAID_INDEX = 'unpaid';
+export const PROVIDER_REF_INDEX = 'provider-ref';
 export const DUE_SHARDS = 8;
 
 export const shopKey = (shopId: string) => ({ pk: 'SHOPS', sk: `SHOP#${shopId}` });
@@ -172,6 +176,8 @@ export const duePk = (shard: number) => `DUE#${shard}`;
 export const allDuePks = (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => duePk(i));
 
 export const unpaidPk = (shopId: string) => `UNPAID#${shopId}`;
+export const providerRefPk = (shopId: string, providerMessageId: string) =>
+  `PROVIDERREF#${shopId}#${providerMessageId}`;
 export const unpaidSk = (placedAt: string, orderId: string) => `${placedAt}#${orderId}`;
 
 /** Table definition shared by the local stack, the tests and (as the source of truth) the CDK app. */
@@ -185,6 +191,7 @@ export const tableDefinition = (tableName: string) => ({
     { AttributeName: 'dueSk', AttributeType: 'S' as const },
     { AttributeName: 'unpaidPk', AttributeType: 'S' as const },
     { AttributeName: 'unpaidSk', AttributeType: 'S' as const },
+    { AttributeName: 'providerRefPk', AttributeType: 'S' as const },
   ],
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' as const },
@@ -206,6 +213,14 @@ export const tableDefinition = (tableName: string) => ({
       KeySchema: [
         { AttributeName: 'unpaidPk', KeyType: 'HASH' as const },
         { AttributeName: 'unpaidSk', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+    {
+      IndexName: PROVIDER_REF_INDEX,
+      KeySchema: [
+        { AttributeName: 'providerRefPk', KeyType: 'HASH' as const },
+        { AttributeName: 'sk', KeyType: 'RANGE' as const },
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' as const },
     },

@@ -26,6 +26,19 @@ export const RULES = {
   'banned-shop-word': "word on the shop's own list",
   'pii-full-contact': 'full phone number or address where a masked one serves',
   'check-ignore': 'check-ignore comment without a known rule id or a reason',
+  'provider-signature':
+    'zh SMS for Aliyun/Tencent does not open with the 【signature】 (sent as SignName)',
+  'provider-block':
+    'a block helper, conditional or partial that a reviewed fixed-text template cannot express',
+  'provider-adjacent-variables':
+    'two variables with no fixed text between them (providers refuse it)',
+  'provider-link-variable':
+    'a link in a variable (providers refuse URLs in parameters: write it as fixed text)',
+  'provider-param-length':
+    "a parameter can be longer than the provider's limit (Aliyun 35, Tencent 12 characters)",
+  'provider-opt-out': 'a marketing template without 回T退订 / 拒收请回复R in its fixed text',
+  'provider-text-length':
+    'the template content is longer than the provider accepts (500 characters)',
 } as const;
 
 export type RuleId = keyof typeof RULES;

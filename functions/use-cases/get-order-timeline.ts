@@ -42,6 +42,7 @@ export const getOrderTimeline = async (t: TableRef, shopId: string, orderId: str
               },
             }
           : {}),
+        ...(f.delivery ? { delivery: f.delivery } : {}),
         attempts: f.attempts,
       })),
   };

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Duration } from 'luxon';
-import type { ChannelTransport, OutgoingMessage } from '../channels/channel.ts';
+import type { ChannelTransport, DeliveryReceipt, OutgoingMessage } from '../channels/channel.ts';
 import { routeFor, type Transports } from '../channels/channel-router.ts';
 import type { Clock } from '../domain/clock.ts';
 import { marketingConsentFor, normalizeAddress } from '../domain/consent/contact-preference.ts';
@@ -116,8 +116,21 @@ export type SendResult =
 export const messageIdOf = (key: FollowUpKey): string =>
   `msg_${createHash('sha256').update(followUpId(key)).digest('hex').slice(0, 32)}`;
 
-const backoff = (deps: SendDeps, attempt: number): number =>
+type Backoff = Pick<SendDeps, 'retryBaseSeconds' | 'retryMaxSeconds'>;
+
+const backoff = (deps: Backoff, attempt: number): number =>
   Math.min(deps.retryMaxSeconds, deps.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
+
+/** SQS's longest visibility timeout: the furthest a retry can be put off. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/** The backoff, or longer when a provider's rate limit asks for it (a throttled DeliveryError). */
+export const retryDelaySeconds = (deps: Backoff, attempt: number, err: unknown): number => {
+  const base = backoff(deps, attempt);
+  return err instanceof DeliveryError && err.retryAfterSeconds !== undefined
+    ? Math.min(MAX_VISIBILITY_SECONDS, Math.max(err.retryAfterSeconds, base))
+    : base;
+};
 
 /**
  * Fires one follow-up: claim it, re-check it against current state, render, deliver, record.
@@ -420,20 +433,18 @@ export const sendFollowUp = async (
     }
   };
 
+  let receipt: DeliveryReceipt = {};
   try {
-    await route.transport.deliver(message);
+    receipt = await route.transport.deliver(message);
   } catch (err) {
     const retryable = err instanceof DeliveryError ? err.retryable : true;
     const why = (err as Error).message;
     if (retryable && receiveCount < deps.maxAttempts) {
       await outcome({ status: 'queued', lastError: why });
-      throw new RetryLater(
-        `delivery of ${followUpId(key)} failed, will retry: ${why}`,
-        backoff(deps, receiveCount),
-        {
-          cause: err,
-        },
-      );
+      const wait = retryDelaySeconds(deps, receiveCount, err);
+      throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, wait, {
+        cause: err,
+      });
     }
     const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
     await release();
@@ -441,6 +452,17 @@ export const sendFollowUp = async (
     deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
     return 'failed';
   }
-  await outcome({ status: 'sent', channel, messageId: message.id, template: used });
+  await outcome({
+    status: 'sent',
+    channel,
+    messageId: message.id,
+    template: used,
+    ...(receipt.providerMessageId
+      ? {
+          providerMessageId: receipt.providerMessageId,
+          indexProviderId: receipt.lookupById === true,
+        }
+      : {}),
+  });
   return 'sent';
 };

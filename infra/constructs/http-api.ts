@@ -106,6 +106,12 @@ export class FollowUpApi extends Construct {
         const [method = 'GET', path = ''] = routeKey.split(' ');
         return [path, method as HttpMethod, props.templates, 'Templates'];
       }),
+      [
+        '/v1/shops/{shopId}/sms-receipts/{provider}/{token}',
+        HttpMethod.POST,
+        props.consent,
+        'SmsReceipts',
+      ],
     ];
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const [path, method, fn, name] of routes) {

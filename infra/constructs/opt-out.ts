@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PROVIDER_REF_INDEX } from '../../functions/store/table.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { FollowUpFunction } from './followup-function.ts';
 
@@ -16,7 +17,7 @@ export interface OptOutProps {
   table: Table;
   environment: Record<string, string>;
   /** Lets a function read one kind of the shops' secrets (the stack owns the naming). */
-  allowShopSecrets: (fn: FollowUpFunction, purpose: 'intake') => void;
+  allowShopSecrets: (fn: FollowUpFunction, purpose: 'intake' | 'sms-receipts') => void;
 }
 
 /** The partitions an opt-out writes: contact preferences and "event seen" markers, nothing else. */
@@ -79,6 +80,23 @@ export class OptOut extends Construct {
     writeOptOuts(this.consent, ['dynamodb:GetItem']);
     this.unsubscribeKey.grantRead(this.consent.fn);
     props.allowShopSecrets(this.consent, 'intake');
+    props.allowShopSecrets(this.consent, 'sms-receipts');
+    // SMS delivery receipts: one conditional update of the follow-up, found through provider-ref.
+    this.consent.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#ORDER#*'] } },
+      }),
+    );
+    this.consent.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${PROVIDER_REF_INDEX}`],
+      }),
+    );
 
     this.inboundSms = new FollowUpFunction(this, 'InboundSms', {
       entry: 'inbound-sms',

@@ -38,7 +38,7 @@ const actionsOf = (statements: Statement[]) =>
   statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 describe('data', () => {
-  it('is on-demand, encrypted, point-in-time recoverable, with TTL and the two sparse keys-only indexes', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, with TTL and the three sparse keys-only indexes', () => {
     dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
@@ -47,6 +47,10 @@ describe('data', () => {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'due', Projection: { ProjectionType: 'KEYS_ONLY' } }),
         Match.objectLike({ IndexName: 'unpaid', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({
+          IndexName: 'provider-ref',
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
       ],
     });
   });
@@ -162,7 +166,7 @@ describe('least privilege', () => {
     expect(actionsOf(intake).filter((a) => /^(ses|sms-voice|sns):/.test(a))).toEqual([]);
     const secrets = intake.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secrets)).toContain('/*/intake-??????');
-    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook/);
+    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook|sms-/);
   });
 
   it('the sender can send, but cannot read admin tokens or intake secrets', () => {
@@ -171,7 +175,8 @@ describe('least privilege', () => {
     );
     const secrets = sender.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secrets)).toContain('/*/staff-webhook-??????');
-    expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-/);
+    expect(JSON.stringify(secrets)).toContain('/*/sms-providers-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/\/admin-|\/intake-|\/sms-receipts-/);
   });
 
   it('admin reads the table and writes contact preferences, shop settings and, to erase a customer, their items only', () => {
@@ -313,6 +318,7 @@ describe('opt-out', () => {
       'GET /v1/shops/{shopId}/reports/flows',
       'DELETE /v1/shops/{shopId}/customers/{customerId}',
       'GET /v1/shops/{shopId}/customers/{customerId}/export',
+      'POST /v1/shops/{shopId}/sms-receipts/{provider}/{token}',
     ]) {
       dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
     }
@@ -328,7 +334,7 @@ describe('opt-out', () => {
     });
   });
 
-  it('consent and inbound-sms write only contact and event-seen items, and send nothing', () => {
+  it('consent and inbound-sms write only contact and event-seen items (consent also SMS receipts on order items), and send nothing', () => {
     expect(consent.length * inbound.length).toBeGreaterThan(0);
     for (const statements of [consent, inbound]) {
       const writes = statements.filter((s) =>
@@ -345,12 +351,23 @@ describe('opt-out', () => {
             },
           },
         }),
+        ...(statements === consent
+          ? [
+              expect.objectContaining({
+                Action: 'dynamodb:UpdateItem',
+                Condition: {
+                  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#ORDER#*'] },
+                },
+              }),
+            ]
+          : []),
       ]);
       expect(actionsOf(statements).filter((a) => /^(ses|sms-voice|sns):/.test(a))).toEqual([]);
     }
     const secrets = consent.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secrets)).toContain('/*/intake-??????');
-    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook/);
+    expect(JSON.stringify(secrets)).toContain('/*/sms-receipts-??????');
+    expect(JSON.stringify(secrets)).not.toMatch(/admin|staff-webhook|sms-providers/);
     expect(actionsOf(inbound)).not.toContain('secretsmanager:GetSecretValue');
   });
 
@@ -464,11 +481,11 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    // 14 routes for platforms, scripts and customers, the templates API, and the console's copy
-    // of the 9 operations routes.
+    // 15 routes for platforms, scripts, customers and SMS receipts, the templates API, and the
+    // console's copy of the 9 operations routes.
     dev.template.resourceCountIs(
       'AWS::ApiGatewayV2::Route',
-      14 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
+      15 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
     );
   });
 });

@@ -7,7 +7,10 @@ import {
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSecretsShopDirectory } from '../../functions/store/secrets-shop-directory.ts';
+import {
+  createSecretsShopDirectory,
+  type SecretPurpose,
+} from '../../functions/store/secrets-shop-directory.ts';
 import { demoShop } from '../support/fixtures.ts';
 
 const secrets = mockClient(SecretsManagerClient);
@@ -41,7 +44,7 @@ beforeEach(() => {
     .rejects(new ResourceNotFoundException({ message: 'no such secret', $metadata: {} }));
 });
 
-const directory = (purposes: ('intake' | 'admin' | 'staff-webhook')[]) =>
+const directory = (purposes: SecretPurpose[]) =>
   createSecretsShopDirectory({
     table: { doc, tableName: 't' },
     secrets: new SecretsManagerClient({ region: 'us-east-1' }),
@@ -100,5 +103,21 @@ describe('shops with secrets from Secrets Manager', () => {
     await d.get('demo');
     await d.get('demo');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('gives the sender the SMS provider accounts and the consent function the receipt token only', async () => {
+    const aliyun = { accessKeyId: 'LTAI5t', accessKeySecret: 'secret', signName: '茶小铺' };
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'p/demo/sms-providers' })
+      .resolves({ SecretString: JSON.stringify({ aliyun }) });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'p/demo/sms-receipts' })
+      .resolves({ SecretString: '{"token":"rcpt_0123456789abcdef0123456789abcdef"}' });
+    const sender = await directory(['staff-webhook', 'sms-providers']).get('demo');
+    expect(sender?.smsProviders).toEqual({ aliyun });
+    expect(sender?.smsReceiptToken).toBeUndefined();
+    const consent = await directory(['intake', 'sms-receipts']).get('demo');
+    expect(consent?.smsReceiptToken).toBe('rcpt_0123456789abcdef0123456789abcdef');
+    expect(consent?.smsProviders).toBeUndefined();
   });
 });

@@ -54,7 +54,8 @@ describe('templates:check rules', () => {
 
   it('has a bad template for every rule', () => {
     const tested = new Set(cases.map(([rule]) => rule));
-    expect(RULE_IDS.filter((r) => !tested.has(r))).toEqual([]);
+    // provider-* rules run only with --provider: test/unit/provider-template.test.ts covers each.
+    expect(RULE_IDS.filter((r) => !tested.has(r) && !r.startsWith('provider-'))).toEqual([]);
     expect(readdirSync(BAD).filter((d) => !tested.has(d))).toEqual([
       'check-ignore-silences',
       'front-matter-sample',

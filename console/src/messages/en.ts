@@ -158,6 +158,7 @@ export const en = {
   'settings.section.contactPolicy': 'Contact policy',
   'settings.section.flows': 'Flows',
   'settings.section.templates': 'Templates',
+  'settings.section.sms': 'SMS providers',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -153,4 +153,5 @@ export const zhCN: Messages = {
   'settings.section.contactPolicy': '联系策略',
   'settings.section.flows': '流程',
   'settings.section.templates': '模板',
+  'settings.section.sms': '短信服务商',
 };

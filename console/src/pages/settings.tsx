@@ -24,6 +24,7 @@ const SECTIONS: Record<keyof ShopSettings, MessageKey> = {
   contactPolicy: 'settings.section.contactPolicy',
   flows: 'settings.section.flows',
   templates: 'settings.section.templates',
+  sms: 'settings.section.sms',
 };
 type Issues = Record<string, string>;
 

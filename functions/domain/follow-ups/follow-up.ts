@@ -43,9 +43,22 @@ export interface FollowUp {
   attempts: number;
   lastError?: string;
   messageId?: string;
+  /** The provider's own id of the sent message (SES, End User Messaging, Aliyun BizId, Tencent SerialNo). */
+  providerMessageId?: string;
+  /** The provider's latest delivery receipt, where it sends them (Aliyun, Tencent SMS). */
+  delivery?: FollowUpDelivery;
   about?: FollowUpSubject;
   /** The template a sent message was rendered from; `version` when it was the shop's own words. */
   templateUsed?: { key: string; version?: number };
+}
+
+export interface FollowUpDelivery {
+  provider: string;
+  delivered: boolean;
+  code: string;
+  description: string;
+  /** When the carrier reported it. */
+  at: string;
 }
 
 export const isPending = (f: Pick<FollowUp, 'status'>): boolean =>

@@ -166,9 +166,27 @@ export const templateSettingsSchema = z.object({
   requireApproval: z.boolean().default(false),
 });
 
+export const SMS_PROVIDERS = ['aws', 'aliyun', 'tencent'] as const;
+export type SmsProvider = (typeof SMS_PROVIDERS)[number];
+
+/**
+ * Which provider sends a shop's texts, by the destination's region (ISO 3166 code, "*" for the
+ * rest): mainland China through Aliyun or Tencent, which AWS reaches only after registration.
+ */
+export const smsSettingsSchema = z.object({
+  providers: z
+    .partialRecord(
+      // A region outside this list is refused as an unrecognized key: it goes under "*".
+      z.enum(['CN', 'HK', 'MO', 'TW', '*']),
+      z.enum(SMS_PROVIDERS),
+    )
+    .default({ '*': 'aws' }),
+});
+
 export const shopSettingsSchema = z.object({
   links: shopLinksSchema.prefault({}),
   templates: templateSettingsSchema.prefault({}),
+  sms: smsSettingsSchema.prefault({}),
   paymentReminder: paymentReminderSettingsSchema.prefault({}),
   contactPolicy: contactPolicySchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
@@ -179,6 +197,7 @@ export type ContactPolicySettings = z.infer<typeof contactPolicySchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type ShopSettings = z.infer<typeof shopSettingsSchema>;
 export type ShopLinks = z.infer<typeof shopLinksSchema>;
+export type SmsSettings = z.infer<typeof smsSettingsSchema>;
 
 export interface Shop {
   id: string;
