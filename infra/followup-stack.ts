@@ -300,6 +300,8 @@ export class FollowUpStack extends Stack {
     // The console's routes verify the user pool's ID tokens in the function as well.
     admin.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
     admin.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
+    shopTemplates.fn.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
+    shopTemplates.fn.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
 
     const api = new FollowUpApi(this, 'PublicApi', {
       config,

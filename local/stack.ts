@@ -29,7 +29,11 @@ import {
   UNSUBSCRIBE_PAGE_ROUTE,
   UNSUBSCRIBE_ROUTE,
 } from '../functions/handlers/consent.ts';
-import { CONSOLE_ROUTES, createConsoleApiHandler } from '../functions/handlers/console-api.ts';
+import {
+  CONSOLE_ADMIN_ROUTES,
+  CONSOLE_TEMPLATE_ROUTES,
+  onApiRoute,
+} from '../functions/handlers/console-api.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
@@ -41,6 +45,8 @@ import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
 import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
+import { bearerTokenVerifier } from '../functions/http/auth/principal.ts';
+import { consoleCredential } from '../functions/http/console-credential.ts';
 import {
   type ConsoleTokenVerifier,
   createConsoleTokenVerifier,
@@ -335,21 +341,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const platformIntake = createPlatformIntakeHandler({ ...common, queue: sendQueue });
-    const admin = createAdminHandler({ ...common, renderer });
-    const templates = createTemplatesHandler({
-      ...common,
-      // Read on each request, so an edited file under templates/ is the default at once.
-      defaults: async () => defaultTemplates(),
-      testTransports: { sms: outbox, email: outbox },
-      testSendsPerHour: options.testSendsPerHour ?? 5,
-    });
     // The console's sign-in: the issuer's URL is known once the server listens.
     const consoleIssuer = createLocalIssuer(() => publicUrl);
     let consoleTokens: ConsoleTokenVerifier | undefined;
-    const consoleApi = createConsoleApiHandler({
-      ...common,
-      renderer,
-      tokens: {
+    // The JWT first: it passes on what is not a JWT, where the bearer check refuses what it does not know.
+    const verifiers = [
+      consoleCredential({
         verify: (token) => {
           consoleTokens ??= createConsoleTokenVerifier({
             issuer: consoleIssuer.issuer,
@@ -358,8 +355,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           });
           return consoleTokens.verify(token);
         },
-      },
-    });
+      }),
+      bearerTokenVerifier(table),
+    ];
+    const admin = onApiRoute(createAdminHandler({ ...common, renderer, verifiers }));
+    const templates = onApiRoute(
+      createTemplatesHandler({
+        ...common,
+        // Read on each request, so an edited file under templates/ is the default at once.
+        defaults: async () => defaultTemplates(),
+        testTransports: { sms: outbox, email: outbox },
+        testSendsPerHour: options.testSendsPerHour ?? 5,
+        verifiers,
+      }),
+    );
     const consoleServer = createConsoleServer(consoleIssuer);
     const consent = createConsentHandler({
       ...common,
@@ -402,8 +411,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       platformIntake: wrap('intake', platformIntake),
       admin: wrap('admin', admin),
       templates: wrap('templates', templates),
-      // The same Lambda as the operations API in AWS, behind the routes with the JWT authorizer.
-      consoleApi: wrap('admin', consoleApi),
       consent: wrap('consent', consent),
       dispatcher: wrap('dispatcher', dispatcher),
       sweep: wrap('sweep', sweep),
@@ -503,7 +510,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { routeKey: UNSUBSCRIBE_ROUTE, handler: (e, c) => run.consent(e, c) },
       ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
       ...TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
-      ...CONSOLE_ROUTES.map((routeKey) => ({ routeKey, handler: run.consoleApi })),
+      ...CONSOLE_ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
+      ...CONSOLE_TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });

@@ -12,7 +12,10 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CONSOLE_ROUTES } from '../../functions/handlers/console-api.ts';
+import {
+  CONSOLE_ADMIN_ROUTES,
+  CONSOLE_TEMPLATE_ROUTES,
+} from '../../functions/handlers/console-api.ts';
 import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import type { StageConfig } from '../stage-config.ts';
 
@@ -120,11 +123,18 @@ export class FollowUpApi extends Construct {
       const authorizer = new HttpUserPoolAuthorizer('ConsoleAuthorizer', props.console.userPool, {
         userPoolClients: [props.console.client],
       });
-      const integration =
-        integrations.get(props.admin) ?? new HttpLambdaIntegration('AdminIntegration', props.admin);
-      for (const routeKey of CONSOLE_ROUTES) {
-        const [method, path = ''] = routeKey.split(' ');
-        this.api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
+      const consoleRoutes: [readonly string[], IFunction, string][] = [
+        [CONSOLE_ADMIN_ROUTES, props.admin, 'Admin'],
+        [CONSOLE_TEMPLATE_ROUTES, props.templates, 'Templates'],
+      ];
+      for (const [keys, fn, name] of consoleRoutes) {
+        const integration =
+          integrations.get(fn) ?? new HttpLambdaIntegration(`${name}Integration`, fn);
+        integrations.set(fn, integration);
+        for (const routeKey of keys) {
+          const [method, path = ''] = routeKey.split(' ');
+          this.api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
+        }
       }
     }
   }

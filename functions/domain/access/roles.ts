@@ -17,6 +17,8 @@ export const ACTIONS = {
   publish: 'publisher',
   /** Messages start again to an address that asked to stop: more trust than stopping them. */
   'opt-in-contact': 'publisher',
+  /** The shop's flow switches, timings and contact policy. */
+  'change-settings': 'admin',
   /** Export or erase a customer's personal data. */
   'customer-data': 'admin',
 } as const satisfies Record<string, Role>;
