@@ -43,7 +43,11 @@ import {
 } from '../functions/handlers/platform-intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
-import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
+import {
+  createTemplatesHandler,
+  PREVIEW_DOCUMENT_ROUTE,
+  TEMPLATE_ROUTES,
+} from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import { bearerTokenVerifier } from '../functions/http/auth/principal.ts';
 import { consoleCredential } from '../functions/http/console-credential.ts';
@@ -512,6 +516,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
       ...CONSOLE_ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
       ...CONSOLE_TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
+      { routeKey: PREVIEW_DOCUMENT_ROUTE, handler: run.templates },
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });

@@ -42,6 +42,8 @@ const WHY_NO_AUTHORIZER: Record<string, string> = {
     "SMS gateways sign inbound texts with the shop's Standard Webhooks secret, verified in the function.",
   Templates:
     "People's bearer tokens (hashed, constant time; roles per shop) are checked in the function.",
+  PreviewDocument:
+    "The console's sandboxed email preview frame cannot send a token: the 256-bit random id in the path, valid 15 minutes, is the credential, over masked data.",
   Unsubscribe:
     'Customers follow a link from an email: the HMAC-signed token in the path is the credential (RFC 8058).',
 };
@@ -102,6 +104,7 @@ export class FollowUpApi extends Construct {
         const [method = 'GET', path = ''] = routeKey.split(' ');
         return [path, method as HttpMethod, props.templates, 'Templates'];
       }),
+      ['/v1/preview-documents/{documentId}', HttpMethod.GET, props.templates, 'PreviewDocument'],
     ];
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const [path, method, fn, name] of routes) {

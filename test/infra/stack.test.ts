@@ -182,7 +182,9 @@ describe('least privilege', () => {
       expect.objectContaining({
         Action: 'dynamodb:PutItem',
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*', 'SHOP#*#AUDIT'],
+          },
         },
       }),
       expect.objectContaining({
@@ -468,7 +470,7 @@ describe('monitoring', () => {
     // of the 9 operations routes.
     dev.template.resourceCountIs(
       'AWS::ApiGatewayV2::Route',
-      14 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
+      15 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
     );
   });
 });
@@ -499,7 +501,12 @@ describe('shop templates', () => {
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
         Condition: {
           'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': ['SHOP#*#TEMPLATES', 'SHOP#*#AUDIT', 'SHOP#*#TESTSEND#*'],
+            'dynamodb:LeadingKeys': [
+              'SHOP#*#TEMPLATES',
+              'SHOP#*#AUDIT',
+              'SHOP#*#TESTSEND#*',
+              'PREVIEWDOC#*',
+            ],
           },
         },
       }),

@@ -13,6 +13,8 @@ export const ACTIONS = {
   edit: 'editor',
   /** Record a customer's wish to stop getting messages (staff on the phone with them). */
   'opt-out-contact': 'editor',
+  /** Ask a publisher to publish a draft (the console's marketers); a publisher publishes. */
+  'request-approval': 'editor',
   /** Publish, approve, roll back, go back to the default. */
   publish: 'publisher',
   /** Messages start again to an address that asked to stop: more trust than stopping them. */
