@@ -71,8 +71,12 @@ export const createCodeEditor = (
     onChange(text: string): void;
   },
 ): CodeEditor => {
+  // In a shadow root CodeMirror's styles go in through adoptedStyleSheets, which the console's
+  // CSP (no inline <style>) allows; on the document itself they would be an inline <style> tag.
+  const root = parent.shadowRoot ?? parent.attachShadow({ mode: 'open' });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: options.text,
       extensions: [
@@ -84,6 +88,11 @@ export const createCodeEditor = (
         autocompletion({ override: [completionsFor(options.variables)] }),
         lintGutter(),
         EditorView.lineWrapping,
+        EditorView.theme({
+          // Grows with its text (wrapped): a scrolling region inside would need a tab stop of its own.
+          '&': { backgroundColor: '#fff', fontSize: '0.95rem' },
+          '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' },
+        }),
         EditorState.readOnly.of(options.readOnly),
         EditorView.editable.of(!options.readOnly),
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
