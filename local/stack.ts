@@ -82,7 +82,6 @@ import { createConsoleServer } from './console-server.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
-import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
 import { redriveQueued } from './queue-redrive.ts';
 import { serial } from './serial.ts';
@@ -176,7 +175,7 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   webhookTimeoutMs?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Templates folder for the sender and the /templates preview page (default templates/). */
+  /** Templates folder for the sender and the shipped defaults (default templates/). */
   templatesDir?: string;
   /** Called with the document client before use, e.g. to meter consumed capacity. */
   instrument?: (doc: DynamoDBDocumentClient) => void;
@@ -325,8 +324,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         readTemplateDir(templatesDir, templatesDir).map((i) => ({ file: i.path, text: i.text })),
         readShopWords(join(templatesDir, 'shop-words.yaml')),
       );
-    const preview = createTemplatePreview(templatesDir);
-    stoppers.push(async () => preview.close());
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
     // The server's address is known once it listens; links are only made after that.
@@ -525,7 +522,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const local = async (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => {
       if (req.method === 'GET' && url.pathname === '/health')
         return send(res, 200, { status: 'ok' });
-      if (preview.handle(req, url, res)) return;
       if (await consoleServer.handle(req, url, body, res)) return;
       if (req.method === 'GET' && url.pathname === '/_local/outbox') {
         const orderId = url.searchParams.get('orderId') ?? undefined;

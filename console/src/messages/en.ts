@@ -156,6 +156,7 @@ export const en = {
   'settings.section.links': 'Shop links',
   'settings.section.paymentReminder': 'Payment reminders (催付)',
   'settings.section.contactPolicy': 'Contact policy',
+  'settings.section.templates': 'Templates',
   'settings.section.flows': 'Flows',
   'nav.templates': 'Templates',
   'templates.title': 'Templates',

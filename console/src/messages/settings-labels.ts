@@ -7,6 +7,7 @@ import type { Locale } from '../i18n.ts';
 export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
   en: {
     enabled: 'On',
+    requireApproval: 'Publishing needs a second publisher’s approval',
     delay: 'Delay',
     holdoutPercent: 'Holdout (% of customers)',
     after: 'After',
@@ -67,6 +68,7 @@ export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
   },
   'zh-CN': {
     enabled: '开启',
+    requireApproval: '发布需另一位发布人审批',
     delay: '延迟',
     holdoutPercent: '对照组（顾客百分比）',
     after: '之后',

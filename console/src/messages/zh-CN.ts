@@ -151,6 +151,7 @@ export const zhCN: Messages = {
   'settings.section.links': '店铺链接',
   'settings.section.paymentReminder': '催付',
   'settings.section.contactPolicy': '联系策略',
+  'settings.section.templates': '模板',
   'settings.section.flows': '流程',
   'nav.templates': '模板',
   'templates.title': '模板',
