@@ -75,11 +75,37 @@ describe('the console routes', () => {
       return { statusCode: 200, body: '' };
     });
     await handler(
-      { routeKey: given, requestContext: { routeKey: given } } as unknown as ApiEvent,
+      {
+        routeKey: given,
+        headers: { authorization: 'Bearer aaa.bbb.ccc' },
+        requestContext: { routeKey: given },
+      } as unknown as ApiEvent,
       {} as Context,
     );
     expect(seen).toEqual([expected, expected]);
   });
+
+  it.each([[undefined], ['Bearer demo-admin-token']])(
+    'refuses a console route with %s as the JWT authorizer does, before the handler',
+    async (authorization) => {
+      let called = false;
+      const handler = onApiRoute(async () => {
+        called = true;
+        return { statusCode: 200, body: '' };
+      });
+      const key = 'GET /console-api/v1/shops/{shopId}/settings';
+      const result = await handler(
+        {
+          routeKey: key,
+          headers: authorization ? { authorization } : {},
+          requestContext: { routeKey: key },
+        } as unknown as ApiEvent,
+        {} as Context,
+      );
+      expect(result.statusCode).toBe(401);
+      expect(called).toBe(false);
+    },
+  );
 });
 
 describe('the verified addresses of a sign-in', () => {
