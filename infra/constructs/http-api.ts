@@ -69,7 +69,8 @@ export class FollowUpApi extends Construct {
                 CorsHttpMethod.POST,
                 CorsHttpMethod.DELETE,
               ],
-              allowHeaders: ['authorization', 'content-type'],
+              // If-Match: a settings save names the version it was loaded from.
+              allowHeaders: ['authorization', 'content-type', 'if-match'],
               maxAge: Duration.hours(1),
             },
           }

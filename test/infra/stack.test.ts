@@ -637,7 +637,9 @@ describe('web console', () => {
       IdentitySource: ['$request.header.Authorization'],
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: ['authorization', 'content-type', 'if-match'],
+      }),
     });
   });
 
