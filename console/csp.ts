@@ -4,7 +4,7 @@
  * Preact and uPlot style through the CSSOM), no framing by others. `connect` adds the sign-in
  * token endpoint's origin when it is not the console's own (Cognito's domain in AWS).
  */
-export const consoleCsp = (connect: string[] = []): string =>
+export const consoleCsp = (connect: string[] = [], frames: string[] = []): string =>
   [
     "default-src 'none'",
     "script-src 'self'",
@@ -12,7 +12,8 @@ export const consoleCsp = (connect: string[] = []): string =>
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${["'self'", ...connect].join(' ')}`,
-    "frame-src 'self'",
+    // Email previews: a document of the API's with its own CSP, in a sandboxed frame.
+    `frame-src ${["'self'", ...frames].join(' ')}`,
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -105,12 +105,17 @@ export class FollowUpStack extends Stack {
     });
     table.grantReadData(admin.fn);
     allowSecrets(admin, 'admin');
-    // Staff set contact preferences; every other item stays read-only to the operations API.
+    // Staff set contact preferences, audited with settings changes in the shop's audit log;
+    // every other item stays read-only to the operations API.
     admin.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:PutItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] } },
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*', 'SHOP#*#AUDIT'],
+          },
+        },
       }),
     );
     // Customer erasure blanks orders and follow-ups and deletes logs, histories and buyers entries.
@@ -313,6 +318,8 @@ export class FollowUpStack extends Stack {
     // The console's routes verify the user pool's ID tokens in the function as well.
     admin.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
     admin.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
+    shopTemplates.fn.fn.addEnvironment('CONSOLE_USER_POOL_ID', webConsole.userPool.userPoolId);
+    shopTemplates.fn.fn.addEnvironment('CONSOLE_CLIENT_ID', webConsole.client.userPoolClientId);
 
     const api = new FollowUpApi(this, 'PublicApi', {
       config,
@@ -328,6 +335,11 @@ export class FollowUpStack extends Stack {
       },
     });
     webConsole.deploy(api.url);
+    // Only the console may frame an email preview document.
+    shopTemplates.fn.fn.addEnvironment(
+      'CONSOLE_ORIGIN',
+      `https://${webConsole.distribution.distributionDomainName}`,
+    );
     // Links in marketing mail point at this API's unsubscribe route.
     sender.fn.addEnvironment('PUBLIC_API_URL', api.url);
     new Monitoring(this, 'Monitoring', {

@@ -30,7 +30,11 @@ import {
   UNSUBSCRIBE_PAGE_ROUTE,
   UNSUBSCRIBE_ROUTE,
 } from '../functions/handlers/consent.ts';
-import { CONSOLE_ROUTES, createConsoleApiHandler } from '../functions/handlers/console-api.ts';
+import {
+  CONSOLE_ADMIN_ROUTES,
+  CONSOLE_TEMPLATE_ROUTES,
+  onApiRoute,
+} from '../functions/handlers/console-api.ts';
 import { createDispatcherHandler } from '../functions/handlers/dispatcher.ts';
 import { createFlowStatsHandler, FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import { createIntakeHandler } from '../functions/handlers/intake.ts';
@@ -40,8 +44,14 @@ import {
 } from '../functions/handlers/platform-intake.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
-import { createTemplatesHandler, TEMPLATE_ROUTES } from '../functions/handlers/templates.ts';
+import {
+  createTemplatesHandler,
+  PREVIEW_DOCUMENT_ROUTE,
+  TEMPLATE_ROUTES,
+} from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
+import { bearerTokenVerifier } from '../functions/http/auth/principal.ts';
+import { consoleCredential } from '../functions/http/console-credential.ts';
 import {
   type ConsoleTokenVerifier,
   createConsoleTokenVerifier,
@@ -73,7 +83,6 @@ import { createConsoleServer } from './console-server.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { startSqsLocal } from './engines/sqs-local.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
-import { createTemplatePreview } from './preview/template-preview.ts';
 import { createQueuePoller } from './queue-poller.ts';
 import { redriveQueued } from './queue-redrive.ts';
 import { serial } from './serial.ts';
@@ -167,7 +176,7 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   webhookTimeoutMs?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Templates folder for the sender and the /templates preview page (default templates/). */
+  /** Templates folder for the sender and the shipped defaults (default templates/). */
   templatesDir?: string;
   /** Called with the document client before use, e.g. to meter consumed capacity. */
   instrument?: (doc: DynamoDBDocumentClient) => void;
@@ -316,8 +325,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         readTemplateDir(templatesDir, templatesDir).map((i) => ({ file: i.path, text: i.text })),
         readShopWords(join(templatesDir, 'shop-words.yaml')),
       );
-    const preview = createTemplatePreview(templatesDir);
-    stoppers.push(async () => preview.close());
     const webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     const common = { table, clock, shops, logger };
     // The server's address is known once it listens; links are only made after that.
@@ -336,21 +343,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
     const platformIntake = createPlatformIntakeHandler({ ...common, queue: sendQueue });
-    const admin = createAdminHandler({ ...common, renderer });
-    const templates = createTemplatesHandler({
-      ...common,
-      // Read on each request, so an edited file under templates/ is the default at once.
-      defaults: async () => defaultTemplates(),
-      testTransports: { sms: outbox, email: outbox },
-      testSendsPerHour: options.testSendsPerHour ?? 5,
-    });
     // The console's sign-in: the issuer's URL is known once the server listens.
     const consoleIssuer = createLocalIssuer(() => publicUrl);
     let consoleTokens: ConsoleTokenVerifier | undefined;
-    const consoleApi = createConsoleApiHandler({
-      ...common,
-      renderer,
-      tokens: {
+    // The JWT first: it passes on what is not a JWT, where the bearer check refuses what it does not know.
+    const verifiers = [
+      consoleCredential({
         verify: (token) => {
           consoleTokens ??= createConsoleTokenVerifier({
             issuer: consoleIssuer.issuer,
@@ -359,8 +357,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           });
           return consoleTokens.verify(token);
         },
-      },
-    });
+      }),
+      bearerTokenVerifier(table),
+    ];
+    const admin = onApiRoute(createAdminHandler({ ...common, renderer, verifiers }));
+    const templates = onApiRoute(
+      createTemplatesHandler({
+        ...common,
+        // Read on each request, so an edited file under templates/ is the default at once.
+        defaults: async () => defaultTemplates(),
+        testTransports: { sms: outbox, email: outbox },
+        testSendsPerHour: options.testSendsPerHour ?? 5,
+        verifiers,
+      }),
+    );
     const consoleServer = createConsoleServer(consoleIssuer);
     const consent = createConsentHandler({
       ...common,
@@ -409,8 +419,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       platformIntake: wrap('intake', platformIntake),
       admin: wrap('admin', admin),
       templates: wrap('templates', templates),
-      // The same Lambda as the operations API in AWS, behind the routes with the JWT authorizer.
-      consoleApi: wrap('admin', consoleApi),
       consent: wrap('consent', consent),
       dispatcher: wrap('dispatcher', dispatcher),
       sweep: wrap('sweep', sweep),
@@ -511,7 +519,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { routeKey: SMS_RECEIPTS_ROUTE, handler: (e, c) => run.consent(e, c) },
       ...ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
       ...TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
-      ...CONSOLE_ROUTES.map((routeKey) => ({ routeKey, handler: run.consoleApi })),
+      ...CONSOLE_ADMIN_ROUTES.map((routeKey) => ({ routeKey, handler: run.admin })),
+      ...CONSOLE_TEMPLATE_ROUTES.map((routeKey) => ({ routeKey, handler: run.templates })),
+      { routeKey: PREVIEW_DOCUMENT_ROUTE, handler: run.templates },
     ];
     const send = (res: ServerResponse, status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -520,7 +530,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const local = async (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => {
       if (req.method === 'GET' && url.pathname === '/health')
         return send(res, 200, { status: 'ok' });
-      if (preview.handle(req, url, res)) return;
       if (await consoleServer.handle(req, url, body, res)) return;
       if (req.method === 'GET' && url.pathname === '/_local/outbox') {
         const orderId = url.searchParams.get('orderId') ?? undefined;

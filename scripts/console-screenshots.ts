@@ -74,6 +74,12 @@ try {
     await page.goto(`${stack.url}/console/#/settings`);
     await page.locator('fieldset[data-section="paymentReminder"]').waitFor();
     await shot('settings');
+    await page.goto(`${stack.url}/console/#/templates`);
+    await page.locator('tr[data-key="payment-reminder/first/sms/zh-CN"]').waitFor();
+    await shot('templates');
+    await page.goto(`${stack.url}/console/#/templates/payment-reminder/first/sms/zh-CN`);
+    await page.locator('[data-stat="parts"]').waitFor();
+    await shot('template-editor');
   }
 } finally {
   await browser.close();

@@ -9,9 +9,28 @@ import type { FlowReport } from '../../functions/use-cases/flow-report.ts';
 import type { getOrderTimeline } from '../../functions/use-cases/get-order-timeline.ts';
 import type { SweepPreview } from '../../functions/use-cases/preview-payment-sweep.ts';
 import type { ShopSettingsView } from '../../functions/use-cases/shop-settings-change.ts';
+import type {
+  auditLog,
+  getTemplate,
+  listTemplates,
+  previewTemplate,
+  templateVersions,
+  testSendTemplate,
+} from '../../functions/use-cases/shop-templates.ts';
 
 /** Response types are the server's own: a field renamed there fails this build (tsc -p console). */
 export type OrderTimeline = Awaited<ReturnType<typeof getOrderTimeline>>;
+export type TemplateList = Awaited<ReturnType<typeof listTemplates>>;
+export type TemplateSummary = TemplateList['templates'][number];
+export type TemplateView = Awaited<ReturnType<typeof getTemplate>>;
+/** The handler adds `document` to an email preview: its own URL, for the sandboxed frame. */
+export type TemplatePreview = Awaited<ReturnType<typeof previewTemplate>> & {
+  document?: { path: string };
+};
+export type TemplateVersions = Awaited<ReturnType<typeof templateVersions>>;
+export type TestSent = Awaited<ReturnType<typeof testSendTemplate>>;
+export type AuditLog = Awaited<ReturnType<typeof auditLog>>;
+export type PublishResult = { version: number } | { status: 'pending_approval' };
 export type TimelineFollowUp = OrderTimeline['followUps'][number];
 export type {
   ContactChannel,
@@ -47,12 +66,25 @@ export interface Api {
   settings(): Promise<ShopSettingsView>;
   /** `version`: the loaded view's lastChange.changedAt, or "none"; a later save by someone else is a 409. */
   saveSettings(settings: ShopSettings, version: string): Promise<ShopSettingsView>;
+  templates(): Promise<TemplateList>;
+  template(key: string): Promise<TemplateView>;
+  saveDraft(key: string, text: string): Promise<unknown>;
+  preview(key: string, body: { text?: string; orderId?: string }): Promise<TemplatePreview>;
+  testSend(key: string, to: string): Promise<TestSent>;
+  publish(key: string): Promise<PublishResult>;
+  approve(key: string): Promise<unknown>;
+  rollback(key: string, version: number): Promise<unknown>;
+  backToDefault(key: string): Promise<unknown>;
+  versions(key: string): Promise<TemplateVersions>;
+  audit(): Promise<AuditLog>;
+  /** Where the browser loads a preview document: the API's own path, outside the console routes. */
+  documentUrl(path: string): string;
 }
 
 /** The console's routes for one shop, with the signed-in person's ID token. */
 export const createApi = (apiBase: string, shopId: string, idToken: () => string): Api => {
   const call = async <T>(
-    method: 'GET' | 'PUT',
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
@@ -79,6 +111,8 @@ export const createApi = (apiBase: string, shopId: string, idToken: () => string
     }
     return answer as T;
   };
+  const templatePath = (key: string) =>
+    `/templates/${key.split('/').map(encodeURIComponent).join('/')}`;
   const contactPath = (channel: ContactChannel, address: string) =>
     `/contacts/${channel}/${encodeURIComponent(address)}`;
   return {
@@ -91,5 +125,17 @@ export const createApi = (apiBase: string, shopId: string, idToken: () => string
     settings: () => call('GET', '/settings'),
     saveSettings: (settings, version) =>
       call('PUT', '/settings', settings, { 'if-match': `"${version}"` }),
+    templates: () => call('GET', '/templates'),
+    template: (key) => call('GET', templatePath(key)),
+    saveDraft: (key, text) => call('PUT', `${templatePath(key)}/draft`, { text }),
+    preview: (key, body) => call('POST', `${templatePath(key)}/preview`, body),
+    testSend: (key, to) => call('POST', `${templatePath(key)}/test-send`, { to }),
+    publish: (key) => call('POST', `${templatePath(key)}/publish`),
+    approve: (key) => call('POST', `${templatePath(key)}/approve`),
+    rollback: (key, version) => call('POST', `${templatePath(key)}/rollback`, { version }),
+    backToDefault: (key) => call('DELETE', templatePath(key)),
+    versions: (key) => call('GET', `${templatePath(key)}/versions`),
+    audit: () => call('GET', '/audit'),
+    documentUrl: (path) => `${apiBase.replace(/\/console-api$/, '')}${path}`,
   };
 };

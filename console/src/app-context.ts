@@ -7,6 +7,8 @@ export interface AppState {
   api: Api;
   shop: ShopSettingsView['shop'];
   role: ConsoleRole;
+  /** Who signed in (their email): test sends go to their own address. */
+  actor: string;
   navigate(hash: string): void;
 }
 

@@ -159,6 +159,7 @@ const Layout = ({
               api,
               shop,
               role: membership.role,
+              actor: session.actor,
               navigate: (h) => {
                 location.hash = h;
               },

@@ -15,6 +15,7 @@ import {
   ShopNotFoundError,
   ValidationError,
 } from '../domain/errors.ts';
+import { maskEmail, maskPhone } from '../domain/rendering/message-context.ts';
 import type { Renderer } from '../domain/rendering/renderer.ts';
 import { shopSettingsSchema } from '../domain/shop/shop-settings.ts';
 import { requireAdminToken } from '../http/admin-auth.ts';
@@ -29,6 +30,7 @@ import { parseJsonBody } from '../http/parse-body.ts';
 import { getContactPreference } from '../store/contact-preference-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
+import { appendAudit } from '../store/shop-template-store.ts';
 import { setContactPreference } from '../use-cases/change-contact-preference.ts';
 import { eraseCustomer } from '../use-cases/erase-customer.ts';
 import { exportCustomer } from '../use-cases/export-customer.ts';
@@ -91,18 +93,6 @@ const contactOf = (event: ApiEvent): { channel: ContactChannel; address: string 
 };
 
 /**
- * Who made a change: the signed-in person whose ID token API Gateway's JWT authorizer (or the
- * console route locally) passed on, else the shop's admin token.
- */
-const actorOf = (event: ApiEvent): string => {
-  const claims = (
-    event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
-  ).authorizer?.jwt?.claims;
-  const email = claims?.email;
-  return typeof email === 'string' && email !== '' ? email : 'shop admin token';
-};
-
-/**
  * Platform customer ids (Shopify, WooCommerce, Youzan, Douyin: digits or open ids; UUIDs; emails).
  * `~` would name a guest's contact log, so it cannot start an id.
  */
@@ -149,6 +139,7 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
       const route = event.routeKey as AdminRoute;
       if (route !== 'PUT /v1/shops/{shopId}/contacts/{channel}/{address}')
         requireAction(principal, CUSTOMER_DATA_ROUTES.includes(route) ? 'customer-data' : 'read');
+      if (route === 'PUT /v1/shops/{shopId}/settings') requireAction(principal, 'change-settings');
       switch (event.routeKey as AdminRoute) {
         case 'GET /v1/shops/{shopId}/orders/{orderId}':
           return json(200, await getOrderTimeline(deps.table, shopId, pathParam(event, 'orderId')));
@@ -158,7 +149,14 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
           const settings = parseJsonBody(rawBody(event), shopSettingsSchema);
           // If-Match: the version (lastChange.changedAt, or "none") the editor loaded.
           const ifMatch = header(event, 'if-match')?.replace(/^"|"$/g, '');
-          const saved = await saveShopSettings(deps, record, settings, actorOf(event), ifMatch);
+          const saved = await saveShopSettings(deps, record, settings, principal.actor, ifMatch);
+          await appendAudit(deps.table, shopId, {
+            at: saved.lastChange.changedAt,
+            actor: principal.actor,
+            role: principal.role,
+            action: 'settings_changed',
+            key: 'settings',
+          });
           deps.logger.info('shop settings changed', { shopId, by: saved.lastChange.changedBy });
           return json(200, saved);
         }
@@ -179,7 +177,20 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
             optedOut,
             source: 'admin',
             ...(reason ? { reason } : {}),
-            changedBy: actorOf(event),
+            changedBy: principal.actor,
+          });
+          await appendAudit(deps.table, shopId, {
+            at: deps.clock.now().toISOString(),
+            actor: principal.actor,
+            role: principal.role,
+            action: optedOut ? 'contact_opted_out' : 'contact_opted_in',
+            key: `contacts/${contact.channel}`,
+            // The address is the customer's: the audit keeps it masked, as the test sends do.
+            detail: {
+              address:
+                contact.channel === 'sms' ? maskPhone(stored.address) : maskEmail(stored.address),
+              ...(reason ? { reason } : {}),
+            },
           });
           deps.logger.info('contact preference set', {
             shopId,

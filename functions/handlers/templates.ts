@@ -22,6 +22,7 @@ import {
 import { httpErrors } from '../http/error-response.ts';
 import { parseJsonBody, validate } from '../http/parse-body.ts';
 import type { TableRef } from '../store/dynamo.ts';
+import { getPreviewDocument, putPreviewDocument } from '../store/preview-document-store.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 import {
   approveTemplate,
@@ -50,7 +51,28 @@ export interface TemplatesHandlerDeps {
   testSendsPerHour: number;
   /** Ways to prove who is asking; the bearer tokens by default (the console adds its JWTs). */
   verifiers?: CredentialVerifier[];
+  /** Who may frame an email preview document (the console's origin); the API's own by default. */
+  previewFrameAncestors?: string;
 }
+
+/**
+ * An email preview for the console's sandboxed frame. An iframe cannot send the ID token, so the
+ * 256-bit random id in the path is the credential, valid for 15 minutes, over masked data only.
+ */
+export const PREVIEW_DOCUMENT_ROUTE = 'GET /v1/preview-documents/{documentId}';
+
+/** The marketer's HTML with its inline styles and nothing active: no script, forms or plugins. */
+export const previewDocumentCsp = (frameAncestors: string): string =>
+  [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    'img-src https: data:',
+    'font-src https: data:',
+    "form-action 'none'",
+    "base-uri 'none'",
+    `frame-ancestors ${frameAncestors}`,
+    'sandbox',
+  ].join('; ');
 
 const KEY = '/v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}';
 export const TEMPLATE_ROUTES = [
@@ -74,7 +96,8 @@ const NEEDS: Record<TemplateRoute, Action> = {
   [`GET ${KEY}`]: 'read',
   [`DELETE ${KEY}`]: 'publish',
   [`PUT ${KEY}/draft`]: 'edit',
-  [`POST ${KEY}/publish`]: 'publish',
+  // An editor's publish is a request for approval (shop-templates.ts decides which).
+  [`POST ${KEY}/publish`]: 'request-approval',
   [`POST ${KEY}/approve`]: 'publish',
   [`POST ${KEY}/rollback`]: 'publish',
   [`GET ${KEY}/versions`]: 'read',
@@ -117,6 +140,28 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
   return middy<ApiEvent, ApiResult>()
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
+      if (event.routeKey === PREVIEW_DOCUMENT_ROUTE) {
+        const html = await getPreviewDocument(
+          deps.table,
+          pathParam(event, 'documentId'),
+          deps.clock.now(),
+        );
+        if (html === undefined)
+          return json(404, {
+            error: { code: 'not_found', message: 'no such preview, or it expired: preview again' },
+          });
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': previewDocumentCsp(deps.previewFrameAncestors ?? "'self'"),
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+            'referrer-policy': 'no-referrer',
+          },
+          body: html,
+        };
+      }
       const shopId = pathParam(event, 'shopId');
       const record = await deps.shops.get(shopId);
       if (!record) {
@@ -193,8 +238,13 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
           log('template back to default', result);
           return json(200, result);
         }
-        case `POST ${KEY}/preview`:
-          return json(200, await previewTemplate(t, record.shop, key, bodyOf(event, previewBody)));
+        case `POST ${KEY}/preview`: {
+          const preview = await previewTemplate(t, record.shop, key, bodyOf(event, previewBody));
+          const html = preview.message?.html;
+          if (html === undefined) return json(200, preview);
+          const id = await putPreviewDocument(deps.table, shopId, html, deps.clock.now());
+          return json(200, { ...preview, document: { path: `/v1/preview-documents/${id}` } });
+        }
         case `POST ${KEY}/test-send`: {
           const sent = await testSendTemplate(
             t,

@@ -10,6 +10,8 @@ export type { ConsoleRole, Membership } from './console-roles.ts';
 export interface ConsolePrincipal {
   actor: string;
   memberships: Membership[];
+  /** The verified addresses of the token, where a test send to oneself may go. */
+  contacts?: { email?: string; phone?: string };
 }
 
 /** An ID token's claims as Cognito issues them; the local issuer issues the same shape. */
@@ -18,7 +20,17 @@ export const principalOf = (payload: JwtPayload): ConsolePrincipal => {
     (v): v is string => typeof v === 'string' && v !== '',
   );
   if (!actor) throw new UnauthorizedError('the sign-in token names nobody');
-  return { actor, memberships: membershipsOf(payload['cognito:groups']) };
+  const verified = (value: unknown, flag: unknown) =>
+    typeof value === 'string' && value !== '' && flag === true ? value : undefined;
+  const email = verified(payload.email, payload.email_verified);
+  const phone = verified(payload.phone_number, payload.phone_number_verified);
+  return {
+    actor,
+    memberships: membershipsOf(payload['cognito:groups']),
+    ...(email || phone
+      ? { contacts: { ...(email ? { email } : {}), ...(phone ? { phone } : {}) } }
+      : {}),
+  };
 };
 
 export type ConsoleTokenConfig =

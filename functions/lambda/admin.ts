@@ -1,4 +1,4 @@
-import type { Context } from 'aws-lambda';
+import { apiVerifiers } from '../config/console-verifiers.ts';
 import { requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
@@ -6,9 +6,7 @@ import { onFirstUse } from '../config/on-first-use.ts';
 import { secrets } from '../config/secrets-client.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
-import { CONSOLE_API_PREFIX, createConsoleApiHandler } from '../handlers/console-api.ts';
-import type { ApiEvent, ApiResult } from '../http/api.ts';
-import { createConsoleTokenVerifier } from '../http/console-token.ts';
+import { onApiRoute } from '../handlers/console-api.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const catalogPath = requireEnv('TEMPLATE_CATALOG');
@@ -22,17 +20,5 @@ const deps = {
   // loaded on the first preview, so the timeline and contact calls never wait for it.
   renderer: onFirstUse(() => loadTemplateCatalog(catalogPath).then(createPrecompiledRenderer)),
 };
-const operations = createAdminHandler(deps);
-const consoleApi = createConsoleApiHandler({
-  ...deps,
-  tokens: createConsoleTokenVerifier({
-    userPoolId: requireEnv('CONSOLE_USER_POOL_ID'),
-    clientId: requireEnv('CONSOLE_CLIENT_ID'),
-  }),
-});
-
 /** One function for both doors: shop bearer tokens on /v1/…, console sign-ins on /console-api/…. */
-export const handler = (event: ApiEvent, context: Context): Promise<ApiResult> =>
-  event.routeKey.split(' ')[1]?.startsWith(`${CONSOLE_API_PREFIX}/`)
-    ? consoleApi(event, context)
-    : operations(event, context);
+export const handler = onApiRoute(createAdminHandler({ ...deps, verifiers: apiVerifiers(table) }));

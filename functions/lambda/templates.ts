@@ -1,10 +1,12 @@
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
+import { apiVerifiers } from '../config/console-verifiers.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { onFirstUse } from '../config/on-first-use.ts';
 import { secrets } from '../config/secrets-client.ts';
+import { onApiRoute } from '../handlers/console-api.ts';
 import { createTemplatesHandler } from '../handlers/templates.ts';
 import { loadTemplateSources } from '../templates/template-catalog.ts';
 import { defaultTemplatesOf } from '../use-cases/shop-templates.ts';
@@ -13,35 +15,41 @@ const sourcesPath = requireEnv('TEMPLATE_SOURCES');
 const smsConfigurationSet = optionalEnv('SMS_CONFIGURATION_SET', '') || undefined;
 const emailConfigurationSet = optionalEnv('EMAIL_CONFIGURATION_SET', '') || undefined;
 
-export const handler = createTemplatesHandler({
-  table,
-  clock,
-  logger,
-  // The admin secret holds the shop's admin token hash; people's token hashes are in the table.
-  shops: shopsFor(secrets, 'admin'),
-  defaults: onFirstUse(async () => {
-    const { files, shopWords } = await loadTemplateSources(sourcesPath);
-    return defaultTemplatesOf(files, shopWords);
-  }),
-  // Test sends go out through the same providers as customer messages, marked as tests.
-  testTransports: {
-    sms: createSmsTransport(
-      onFirstUse(
-        async () =>
-          new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
+/** Shop and person bearer tokens on /v1/…, console sign-ins on /console-api/…. */
+export const handler = onApiRoute(
+  createTemplatesHandler({
+    table,
+    clock,
+    logger,
+    // The admin secret holds the shop's admin token hash; people's token hashes are in the table.
+    shops: shopsFor(secrets, 'admin'),
+    defaults: onFirstUse(async () => {
+      const { files, shopWords } = await loadTemplateSources(sourcesPath);
+      return defaultTemplatesOf(files, shopWords);
+    }),
+    // Test sends go out through the same providers as customer messages, marked as tests.
+    testTransports: {
+      sms: createSmsTransport(
+        onFirstUse(
+          async () =>
+            new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client(
+              {},
+            ),
+        ),
+        {
+          originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
+          ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
+        },
       ),
-      {
-        originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
-        ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
-      },
-    ),
-    email: createSesEmailTransport(
-      onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
-      {
-        fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
-        ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
-      },
-    ),
-  },
-  testSendsPerHour: numberEnv('TEST_SENDS_PER_HOUR', 5),
-});
+      email: createSesEmailTransport(
+        onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
+        {
+          fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
+          ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+        },
+      ),
+    },
+    testSendsPerHour: numberEnv('TEST_SENDS_PER_HOUR', 5),
+    verifiers: apiVerifiers(table),
+  }),
+);

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
  * | audit entry | SHOP#<shopId>#AUDIT             | <ISO time>#<id>            |
  * | person      | SHOP#<shopId>#PEOPLE            | TOKEN#<sha256 of token>    |
  * | test sends  | SHOP#<shopId>#TESTSEND#<actor>  | <YYYY-MM-DDTHH>            |
+ * | preview doc | PREVIEWDOC#<random id>          | DOC                        |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
  * Index `due` (sparse, keys only): scheduled follow-ups, pk DUE#<shard>, sk <dueAt ISO>, and the
@@ -226,3 +227,6 @@ export const tableDefinition = (tableName: string) => ({
     },
   ],
 });
+
+/** An email preview as the console's sandboxed frame loads it, by an unguessable id; TTL expires it. */
+export const previewDocumentKey = (id: string) => ({ pk: `PREVIEWDOC#${id}`, sk: 'DOC' });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChannelTransport } from '../channels/channel.ts';
 import type { Principal } from '../domain/access/principal.ts';
+import { may } from '../domain/access/roles.ts';
 import type { Clock } from '../domain/clock.ts';
 import {
   ConflictError,
@@ -10,7 +11,9 @@ import {
   TemplateNotFoundError,
   ValidationError,
 } from '../domain/errors.ts';
+import { contextSchemaFor, describeFields, FLOWS } from '../domain/rendering/context-schema.ts';
 import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
+import { HELPER_NAMES } from '../domain/rendering/helpers.ts';
 import { buildMessageContext, maskPhone } from '../domain/rendering/message-context.ts';
 import { chinaBilledText, countSmsParts } from '../domain/rendering/sms-parts.ts';
 import { parseTemplateFile } from '../domain/rendering/template-file.ts';
@@ -183,6 +186,19 @@ export const listTemplates = async (deps: ShopTemplatesDeps, shopId: string) => 
   };
 };
 
+/** What the template may use, from the context schema the check and the sender use. */
+export const variablesOf = (key: string) => {
+  const k = parseTemplateKey(key) as TemplateKey;
+  const flow = FLOWS.find((f) => f.flow === k.flow);
+  const spec = flow?.templates.find((t) =>
+    typeof t.key === 'string' ? t.key === k.template : t.key.test(k.template),
+  );
+  return {
+    fields: flow && spec ? describeFields(contextSchemaFor(flow, k.channel, spec.category)) : [],
+    helpers: [...HELPER_NAMES],
+  };
+};
+
 export const getTemplate = async (deps: ShopTemplatesDeps, shopId: string, key: string) => {
   const head = await getOverride(deps.table, shopId, key);
   const defaultText = deps.defaults.texts.get(key);
@@ -206,6 +222,7 @@ export const getTemplate = async (deps: ShopTemplatesDeps, shopId: string, key: 
       : null,
     default: defaultText === undefined ? null : { text: defaultText, hash: sha256(defaultText) },
     defaultChanged: driftOf(deps, key, head),
+    variables: variablesOf(key),
   };
 };
 
@@ -271,7 +288,8 @@ export const publishTemplate = async (
   guardHistory(head);
   const errors = errorsOf(checkText(deps, key, head.draft.text));
   if (errors.length) throw new TemplateCheckFailedError(errors);
-  const requireApproval = shop.settings.templates.requireApproval;
+  // Someone who may not publish asks a publisher to, whatever the shop's setting.
+  const requireApproval = shop.settings.templates.requireApproval || !may(p.role, 'publish');
   if (requireApproval && head.draft.pendingApproval) return { status: 'pending_approval' };
   const at = deps.clock.now().toISOString();
   const result = publish(head, { actor: p.actor, at, requireApproval });

@@ -124,10 +124,10 @@ export class Console extends Construct {
       securityHeadersBehavior: {
         // The API and the sign-in domain are other origins the console calls (connect-src).
         contentSecurityPolicy: {
-          contentSecurityPolicy: consoleCsp([
-            `https://*.execute-api.${region}.amazonaws.com`,
-            this.signInOrigin,
-          ]),
+          contentSecurityPolicy: consoleCsp(
+            [`https://*.execute-api.${region}.amazonaws.com`, this.signInOrigin],
+            [`https://*.execute-api.${region}.amazonaws.com`],
+          ),
           override: true,
         },
         strictTransportSecurity: {

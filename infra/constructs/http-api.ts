@@ -12,7 +12,10 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CONSOLE_ROUTES } from '../../functions/handlers/console-api.ts';
+import {
+  CONSOLE_ADMIN_ROUTES,
+  CONSOLE_TEMPLATE_ROUTES,
+} from '../../functions/handlers/console-api.ts';
 import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import type { StageConfig } from '../stage-config.ts';
 
@@ -41,6 +44,8 @@ const WHY_NO_AUTHORIZER: Record<string, string> = {
     "SMS gateways sign inbound texts with the shop's Standard Webhooks secret, verified in the function.",
   Templates:
     "People's bearer tokens (hashed, constant time; roles per shop) are checked in the function.",
+  PreviewDocument:
+    "The console's sandboxed email preview frame cannot send a token: the 256-bit random id in the path, valid 15 minutes, is the credential, over masked data.",
   Unsubscribe:
     'Customers follow a link from an email: the HMAC-signed token in the path is the credential (RFC 8058).',
 };
@@ -66,7 +71,8 @@ export class FollowUpApi extends Construct {
                 CorsHttpMethod.POST,
                 CorsHttpMethod.DELETE,
               ],
-              allowHeaders: ['authorization', 'content-type'],
+              // If-Match: a settings save names the version it was loaded from.
+              allowHeaders: ['authorization', 'content-type', 'if-match'],
               maxAge: Duration.hours(1),
             },
           }
@@ -112,6 +118,7 @@ export class FollowUpApi extends Construct {
         props.consent,
         'SmsReceipts',
       ],
+      ['/v1/preview-documents/{documentId}', HttpMethod.GET, props.templates, 'PreviewDocument'],
     ];
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const [path, method, fn, name] of routes) {
@@ -133,11 +140,18 @@ export class FollowUpApi extends Construct {
       const authorizer = new HttpUserPoolAuthorizer('ConsoleAuthorizer', props.console.userPool, {
         userPoolClients: [props.console.client],
       });
-      const integration =
-        integrations.get(props.admin) ?? new HttpLambdaIntegration('AdminIntegration', props.admin);
-      for (const routeKey of CONSOLE_ROUTES) {
-        const [method, path = ''] = routeKey.split(' ');
-        this.api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
+      const consoleRoutes: [readonly string[], IFunction, string][] = [
+        [CONSOLE_ADMIN_ROUTES, props.admin, 'Admin'],
+        [CONSOLE_TEMPLATE_ROUTES, props.templates, 'Templates'],
+      ];
+      for (const [keys, fn, name] of consoleRoutes) {
+        const integration =
+          integrations.get(fn) ?? new HttpLambdaIntegration(`${name}Integration`, fn);
+        integrations.set(fn, integration);
+        for (const routeKey of keys) {
+          const [method, path = ''] = routeKey.split(' ');
+          this.api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
+        }
       }
     }
   }

@@ -13,7 +13,13 @@ export interface ShopTemplatesProps {
 }
 
 /** The partitions the templates API writes: overrides and versions, the audit log, test counters. */
-export const TEMPLATES_LEADING_KEYS = ['SHOP#*#TEMPLATES', 'SHOP#*#AUDIT', 'SHOP#*#TESTSEND#*'];
+export const TEMPLATES_LEADING_KEYS = [
+  'SHOP#*#TEMPLATES',
+  'SHOP#*#AUDIT',
+  'SHOP#*#TESTSEND#*',
+  // The console's email previews, expiring by TTL.
+  'PREVIEWDOC#*',
+];
 /** Beside the shop item it may set only the live-version pointers (`v:<key>`), never the shop. */
 export const POINTER_ATTRIBUTES = ['pk', 'sk', 'type', 'v:*'];
 

@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_ROUTES } from '../../functions/handlers/console-api.ts';
+import { CONSOLE_ROUTES, consoleRoute } from '../../functions/handlers/console-api.ts';
 import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
 import { FollowUpStack } from '../../infra/followup-stack.ts';
 import { stageConfig } from '../../infra/stage-config.ts';
@@ -187,7 +187,9 @@ describe('least privilege', () => {
       expect.objectContaining({
         Action: 'dynamodb:PutItem',
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*'] },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['SHOP#*#CONTACT#*', 'SHOP#*#AUDIT'],
+          },
         },
       }),
       expect.objectContaining({
@@ -481,11 +483,11 @@ describe('monitoring', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
-    // 15 routes for platforms, scripts, customers and SMS receipts, the templates API, and the
-    // console's copy of the 9 operations routes.
+    // 16 routes for platforms, scripts, customers, SMS receipts and email preview documents, the
+    // templates API, and the console's copies of the operations and templates routes.
     dev.template.resourceCountIs(
       'AWS::ApiGatewayV2::Route',
-      15 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
+      16 + TEMPLATE_ROUTES.length + CONSOLE_ROUTES.length,
     );
   });
 });
@@ -516,7 +518,12 @@ describe('shop templates', () => {
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
         Condition: {
           'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': ['SHOP#*#TEMPLATES', 'SHOP#*#AUDIT', 'SHOP#*#TESTSEND#*'],
+            'dynamodb:LeadingKeys': [
+              'SHOP#*#TEMPLATES',
+              'SHOP#*#AUDIT',
+              'SHOP#*#TESTSEND#*',
+              'PREVIEWDOC#*',
+            ],
           },
         },
       }),
@@ -655,17 +662,36 @@ describe('web console', () => {
       IdentitySource: ['$request.header.Authorization'],
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: ['authorization', 'content-type', 'if-match'],
+      }),
     });
   });
 
-  it('tells the admin function which user pool and client to verify ID tokens against', () => {
-    const admin = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
-      id.startsWith('AdminFunction'),
-    )?.[1] as { Properties: { Environment: { Variables: Record<string, unknown> } } } | undefined;
-    expect(Object.keys(admin?.Properties.Environment.Variables ?? {})).toEqual(
-      expect.arrayContaining(['CONSOLE_USER_POOL_ID', 'CONSOLE_CLIENT_ID']),
-    );
+  it.each(['AdminFunction', 'ShopTemplates'])(
+    'tells the %s function which user pool and client to verify ID tokens against',
+    (prefix) => {
+      const fn = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+        ([id, r]) =>
+          id.startsWith(prefix) &&
+          (r as { Properties: { Handler?: string } }).Properties.Handler !== undefined,
+      )?.[1] as { Properties: { Environment: { Variables: Record<string, unknown> } } } | undefined;
+      expect(Object.keys(fn?.Properties.Environment.Variables ?? {})).toEqual(
+        expect.arrayContaining(['CONSOLE_USER_POOL_ID', 'CONSOLE_CLIENT_ID']),
+      );
+    },
+  );
+
+  it('sends the console copies of the templates routes to the templates function', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; Target: { 'Fn::Join': [string, unknown[]] } };
+    }[];
+    const targetOf = (key: string) =>
+      JSON.stringify(routes.find((r) => r.Properties.RouteKey === key)?.Properties.Target);
+    for (const key of TEMPLATE_ROUTES) {
+      expect(targetOf(consoleRoute(key))).toBe(targetOf(key));
+      expect(targetOf(key)).not.toBe('undefined');
+    }
   });
 });
 

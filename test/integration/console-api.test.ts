@@ -86,7 +86,7 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     expect((await signIn(stack, 'viewer@demo.local', 'nope')).status).toBe(401);
   });
 
-  it('answers 401 without a token, with one the issuer did not sign, or outside the shop', async () => {
+  it("answers 401 without a token, with one the issuer did not sign, or with a shop's bearer token", async () => {
     expect((await consoleCall(stack, 'GET', '/settings', undefined)).status).toBe(401);
     const [head, payload] = token('admin').split('.');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -96,7 +96,8 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     const other = await fetch(`${stack.url}/console-api/v1/shops/acme/settings`, {
       headers: { authorization: `Bearer ${token('admin')}` },
     });
-    expect(other.status).toBe(401);
+    // A shop that does not exist is a 404 to a signed-in person, as on /v1/….
+    expect(other.status).toBe(404);
     // The shop's bearer token is for the operations API, not the console's routes.
     expect((await consoleCall(stack, 'GET', '/settings', 'demo-admin-token')).status).toBe(401);
   });
@@ -195,8 +196,25 @@ describe('console API: sign-in, roles, settings and contact reasons', () => {
     const byToken = await adminCall(stack, 'PUT', `/v1/shops/demo${path}`, {
       body: { optedOut: false },
     });
-    expect(byToken.body).toMatchObject({ optedOut: false, changedBy: 'shop admin token' });
+    expect(byToken.body).toMatchObject({ optedOut: false, changedBy: 'admin' });
     expect(byToken.body.reason).toBeUndefined();
+    // Every change is in the shop's audit log, the address masked; the settings saves too.
+    const audit = await consoleCall(stack, 'GET', '/audit', token('viewer'));
+    expect(audit.status).toBe(200);
+    const entries = (audit.body as { entries: Record<string, unknown>[] }).entries;
+    expect(entries.filter((e) => String(e.action).startsWith('contact_'))).toEqual([
+      expect.objectContaining({
+        action: 'contact_opted_out',
+        actor: 'editor@demo.local',
+        role: 'editor',
+        detail: { address: expect.not.stringContaining('138000'), reason: body.reason },
+      }),
+      expect.objectContaining({ action: 'contact_opted_in', actor: 'publisher@demo.local' }),
+      expect.objectContaining({ action: 'contact_opted_in', actor: 'admin', role: 'admin' }),
+    ]);
+    expect(
+      entries.some((e) => e.action === 'settings_changed' && e.actor === 'admin@demo.local'),
+    ).toBe(true);
   });
 
   it('serves the console with a strict Content-Security-Policy', async () => {

@@ -1,5 +1,9 @@
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { roleNeeded } from '../../functions/handlers/console-api.ts';
+import { ADMIN_ROUTES } from '../../functions/handlers/admin.ts';
+import { CONSOLE_ROUTES, onApiRoute } from '../../functions/handlers/console-api.ts';
+import { TEMPLATE_ROUTES } from '../../functions/handlers/templates.ts';
+import type { ApiEvent } from '../../functions/http/api.ts';
 import { membershipsOf, roleAtLeast } from '../../functions/http/console-roles.ts';
 import { principalOf } from '../../functions/http/console-token.ts';
 
@@ -31,7 +35,6 @@ describe('console roles from Cognito groups', () => {
     ['editor', 'viewer', true],
     ['publisher', 'admin', false],
     ['admin', 'publisher', true],
-    [undefined, 'viewer', false],
   ] as const)('%s may do what needs %s: %s', (role, needed, allowed) => {
     expect(roleAtLeast(role, needed)).toBe(allowed);
   });
@@ -52,15 +55,73 @@ describe('console roles from Cognito groups', () => {
   });
 });
 
-describe('the role each console route needs', () => {
+describe('the console routes', () => {
+  it('copies every operations and templates route under /console-api, and nothing else', () => {
+    expect(CONSOLE_ROUTES).toHaveLength(ADMIN_ROUTES.length + TEMPLATE_ROUTES.length);
+    for (const r of CONSOLE_ROUTES) expect(r).toMatch(/^(GET|PUT|POST|DELETE) \/console-api\/v1\//);
+  });
+
   it.each([
-    ['GET /v1/shops/{shopId}/orders/{orderId}', '', 'viewer'],
-    ['GET /v1/shops/{shopId}/settings', '', 'viewer'],
-    ['PUT /v1/shops/{shopId}/settings', '{}', 'admin'],
-    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', '{"optedOut":true}', 'editor'],
-    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', '{"optedOut":false}', 'publisher'],
-    ['PUT /v1/shops/{shopId}/contacts/{channel}/{address}', 'not json', 'editor'],
-  ] as const)('%s with %s needs %s', (route, body, role) => {
-    expect(roleNeeded(route, body)).toBe(role);
+    [
+      'GET /console-api/v1/shops/{shopId}/orders/{orderId}',
+      'GET /v1/shops/{shopId}/orders/{orderId}',
+    ],
+    ['PUT /console-api/v1/shops/{shopId}/settings', 'PUT /v1/shops/{shopId}/settings'],
+    ['GET /v1/shops/{shopId}/templates', 'GET /v1/shops/{shopId}/templates'],
+  ])('runs %s as %s', async (given, expected) => {
+    const seen: string[] = [];
+    const handler = onApiRoute(async (event) => {
+      seen.push(event.routeKey, event.requestContext.routeKey);
+      return { statusCode: 200, body: '' };
+    });
+    await handler(
+      {
+        routeKey: given,
+        headers: { authorization: 'Bearer aaa.bbb.ccc' },
+        requestContext: { routeKey: given },
+      } as unknown as ApiEvent,
+      {} as Context,
+    );
+    expect(seen).toEqual([expected, expected]);
+  });
+
+  it.each([[undefined], ['Bearer demo-admin-token']])(
+    'refuses a console route with %s as the JWT authorizer does, before the handler',
+    async (authorization) => {
+      let called = false;
+      const handler = onApiRoute(async () => {
+        called = true;
+        return { statusCode: 200, body: '' };
+      });
+      const key = 'GET /console-api/v1/shops/{shopId}/settings';
+      const result = await handler(
+        {
+          routeKey: key,
+          headers: authorization ? { authorization } : {},
+          requestContext: { routeKey: key },
+        } as unknown as ApiEvent,
+        {} as Context,
+      );
+      expect(result.statusCode).toBe(401);
+      expect(called).toBe(false);
+    },
+  );
+});
+
+describe('the verified addresses of a sign-in', () => {
+  it.each([
+    [{ email: 'a@x.example', email_verified: true }, { email: 'a@x.example' }],
+    [{ email: 'a@x.example', email_verified: false }, undefined],
+    [
+      {
+        email: 'a@x.example',
+        email_verified: true,
+        phone_number: '+8613800138000',
+        phone_number_verified: true,
+      },
+      { email: 'a@x.example', phone: '+8613800138000' },
+    ],
+  ])('%j gives %j', (claims, contacts) => {
+    expect(principalOf({ ...claims, sub: 's1' }).contacts).toEqual(contacts);
   });
 });

@@ -139,8 +139,11 @@ describe('approval', () => {
 describe('roles', () => {
   const table: [Role, Action[]][] = [
     ['viewer', ['read']],
-    ['editor', ['read', 'edit', 'opt-out-contact']],
-    ['publisher', ['read', 'edit', 'opt-out-contact', 'publish', 'opt-in-contact']],
+    ['editor', ['read', 'edit', 'opt-out-contact', 'request-approval']],
+    [
+      'publisher',
+      ['read', 'edit', 'opt-out-contact', 'request-approval', 'publish', 'opt-in-contact'],
+    ],
     ['admin', Object.keys(ACTIONS) as Action[]],
   ];
   it.each(table)('%s may do exactly %j', (role, allowed) => {

@@ -7,6 +7,7 @@ import type { Locale } from '../i18n.ts';
 export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
   en: {
     enabled: 'On',
+    requireApproval: 'Publishing needs a second publisher’s approval',
     delay: 'Delay',
     holdoutPercent: 'Holdout (% of customers)',
     after: 'After',
@@ -15,7 +16,6 @@ export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
     minGapAfterFirst: 'At least this long after the first',
     maxReminders: 'Reminders at most',
     highValueThreshold: 'Phone call from this order value',
-    requireApproval: 'A second publisher approves each publish',
     providers: 'Provider by destination region',
     abandonedCheckout: 'Abandoned checkouts (Shopify)',
     callReturningCustomers: 'Phone call for returning customers',
@@ -70,6 +70,7 @@ export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
   },
   'zh-CN': {
     enabled: '开启',
+    requireApproval: '发布需另一位发布人审批',
     delay: '延迟',
     holdoutPercent: '对照组（顾客百分比）',
     after: '之后',
@@ -78,7 +79,6 @@ export const SETTINGS_LABELS: Record<Locale, Record<string, string>> = {
     minGapAfterFirst: '距首次至少',
     maxReminders: '最多催付次数',
     highValueThreshold: '订单金额达到此值时电话联系',
-    requireApproval: '发布须另一位发布者批准',
     providers: '按目的地区选择服务商',
     abandonedCheckout: '未完成结账（Shopify）',
     callReturningCustomers: '老顾客电话联系',

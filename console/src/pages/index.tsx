@@ -30,6 +30,11 @@ const lazyPage = (load: () => Promise<{ default: PageComponent }>): PageComponen
 
 export const Pages = {
   orders: { title: 'nav.orders', component: OrdersPage, role: 'viewer' },
+  templates: {
+    title: 'nav.templates',
+    component: lazyPage(() => import('./templates.tsx')),
+    role: 'viewer',
+  },
   reports: {
     title: 'nav.reports',
     component: lazyPage(() => import('./reports.tsx')),

@@ -13,10 +13,14 @@ export const ACTIONS = {
   edit: 'editor',
   /** Record a customer's wish to stop getting messages (staff on the phone with them). */
   'opt-out-contact': 'editor',
+  /** Ask a publisher to publish a draft (the console's marketers); a publisher publishes. */
+  'request-approval': 'editor',
   /** Publish, approve, roll back, go back to the default. */
   publish: 'publisher',
   /** Messages start again to an address that asked to stop: more trust than stopping them. */
   'opt-in-contact': 'publisher',
+  /** The shop's flow switches, timings and contact policy. */
+  'change-settings': 'admin',
   /** Export or erase a customer's personal data. */
   'customer-data': 'admin',
 } as const satisfies Record<string, Role>;

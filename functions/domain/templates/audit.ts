@@ -8,6 +8,10 @@ export const AUDIT_ACTIONS = [
   'rolled_back',
   'override_removed',
   'test_sent',
+  // Not a template's: the shop's settings and staff changes to a contact's preference.
+  'settings_changed',
+  'contact_opted_out',
+  'contact_opted_in',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
