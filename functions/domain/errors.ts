@@ -108,10 +108,18 @@ export class ConfigurationError extends FollowUpError {
 /** A channel could not deliver. `retryable` decides between backoff and a permanent `failed`. */
 export class DeliveryError extends FollowUpError {
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, options?: ErrorOptions) {
+  /** When the provider (or our pacing) says when to come back, instead of the usual backoff. */
+  readonly retryAfterSeconds?: number;
+  constructor(
+    message: string,
+    retryable: boolean,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
+  ) {
     super('delivery_failed', message, options);
     this.name = 'DeliveryError';
     this.retryable = retryable;
+    if (options?.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -429,7 +429,9 @@ export const sendFollowUp = async (
       await outcome({ status: 'queued', lastError: why });
       throw new RetryLater(
         `delivery of ${followUpId(key)} failed, will retry: ${why}`,
-        backoff(deps, receiveCount),
+        err instanceof DeliveryError && err.retryAfterSeconds !== undefined
+          ? err.retryAfterSeconds
+          : backoff(deps, receiveCount),
         {
           cause: err,
         },
