@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import { DeliveryError } from '../domain/errors.ts';
 import type { Category } from '../domain/follow-ups/follow-up.ts';
 import { countSmsParts } from '../domain/rendering/sms-parts.ts';
-import { laneOfCategory } from '../domain/sending/lane.ts';
+import { type Lane, laneOfCategory } from '../domain/sending/lane.ts';
 import { ceilingFor, rateKeyOf, type SendRate, secondOf } from '../domain/sending/send-rate.ts';
 import type { ChannelTransport, OutgoingMessage } from './channel.ts';
 import type { RateWindow } from './rate-window.ts';
@@ -47,15 +47,26 @@ export const isThrottle = (err: unknown): boolean => {
 export const pacedTransport = (inner: ChannelTransport, o: PacingOptions): ChannelTransport => {
   const key = rateKeyOf(o.channel, o.identity);
   const unitsOf = o.unitsOf ?? (o.channel === 'sms' ? smsUnits : () => 1);
+  // What transactional sends used the second before, read once per second by this sender.
+  let known: { second: number; tx: number } | undefined;
+  const ceilingAt = async (lane: Lane, second: number): Promise<number> => {
+    if (lane === 'transactional') return ceilingFor(o.rate, lane);
+    if (known?.second !== second) {
+      known = { second, tx: await o.window.transactionalIn(key, second - 1) };
+    }
+    return ceilingFor(o.rate, lane, known.tx);
+  };
   return {
     async deliver(message) {
       const category = (message.data?.category as Category | undefined) ?? 'transactional';
-      const ceiling = ceilingFor(o.rate, laneOfCategory(category));
+      const lane = laneOfCategory(category);
       const units = unitsOf(message);
       const start = o.clock.now().getTime();
       for (;;) {
         const now = o.clock.now().getTime();
-        if (await o.window.tryTake(key, secondOf(now), units, ceiling)) break;
+        const second = secondOf(now);
+        const ceiling = await ceilingAt(lane, second);
+        if (await o.window.tryTake(key, second, units, ceiling, lane === 'transactional')) break;
         const next = (secondOf(now) + 1) * 1000;
         if (next - start > o.maxWaitMs) {
           throw new DeliveryError(

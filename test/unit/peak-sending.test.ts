@@ -95,9 +95,14 @@ describe('send rate per second', () => {
     if (!a.admitted) expect(a.retryAtMs).toBe(13_000);
   });
 
-  it('marketing is held to the rate minus the reserve, never below one', () => {
-    expect(ceilingFor(rate, 'marketing')).toBe(45);
-    expect(ceilingFor({ perSecond: 2, transactionalReserve: 5 }, 'marketing')).toBe(1);
+  it.each([
+    [0, 45],
+    [4, 45],
+    [8, 40],
+    [40, 1],
+  ])('with %i transactional units the second before, marketing may fill %i', (tx, ceiling) => {
+    expect(ceilingFor(rate, 'marketing', tx)).toBe(ceiling);
+    expect(ceilingFor(rate, 'transactional', tx)).toBe(50);
   });
 });
 

@@ -5,8 +5,10 @@ export interface SendRate {
   /** What the provider accepts per second (SMS: message parts; email and webhooks: messages). */
   perSecond: number;
   /**
-   * Per second kept for the transactional lane: marketing may fill the second only up to
-   * perSecond − this, so a reminder arriving during a blast finds room within the second.
+   * Least kept free per second for the transactional lane: marketing may fill a second only up
+   * to perSecond − the larger of this and what transactional sends used the second before
+   * (with a quarter on top), so a reminder arriving during a blast finds room at once while a
+   * blast with no transactional traffic beside it still gets nearly the whole rate.
    */
   transactionalReserve: number;
 }
@@ -18,8 +20,14 @@ export type Admission = { admitted: true } | { admitted: false; retryAtMs: numbe
  * second's count stays within the lane's ceiling, else it waits for the next second. A send
  * larger than a whole second (a 6-part text at 5 parts/s) is admitted alone in an empty second.
  */
-export const ceilingFor = (rate: SendRate, lane: Lane): number =>
-  lane === 'marketing' ? Math.max(1, rate.perSecond - rate.transactionalReserve) : rate.perSecond;
+export const ceilingFor = (rate: SendRate, lane: Lane, transactionalLastSecond = 0): number =>
+  lane === 'marketing'
+    ? Math.max(
+        1,
+        rate.perSecond -
+          Math.max(rate.transactionalReserve, Math.ceil(transactionalLastSecond * 1.25)),
+      )
+    : rate.perSecond;
 
 export const admit = (
   rate: SendRate,
@@ -27,8 +35,9 @@ export const admit = (
   units: number,
   usedThisSecond: number,
   nowMs: number,
+  transactionalLastSecond = 0,
 ): Admission => {
-  const ceiling = ceilingFor(rate, lane);
+  const ceiling = ceilingFor(rate, lane, transactionalLastSecond);
   if (usedThisSecond + units <= ceiling || (usedThisSecond === 0 && units > ceiling)) {
     return { admitted: true };
   }
