@@ -40,7 +40,7 @@ export const PEAK_DEFAULTS: PeakOptions = {
   sweep: 20_000,
   smallShopOrders: 1_000,
   bigShopOrders: 3_000,
-  smallShopGreeting: 500,
+  smallShopGreeting: 0,
   smallShopReviews: 300,
   partsPerSecond: 50,
   seed: 11,

@@ -47,7 +47,7 @@ if (values.peak) {
       partsPerSecond: num(values.rate, PEAK_DEFAULTS.partsPerSecond, PEAK_DEFAULTS.partsPerSecond),
       greeting: num(values.greeting, PEAK_DEFAULTS.greeting, 20_000),
       sweep: num(values.sweep, PEAK_DEFAULTS.sweep, 4_000),
-      ...(values.ci ? { smallShopOrders: 300, bigShopOrders: 1_000, smallShopGreeting: 200 } : {}),
+      ...(values.ci ? { smallShopOrders: 300, bigShopOrders: 1_000 } : {}),
     },
     log,
   );

@@ -7,12 +7,15 @@ import { secrets } from '../config/secrets-client.ts';
 import { createIntakeHandler } from '../handlers/intake.ts';
 import { createPlatformIntakeHandler, PLATFORM_ROUTE } from '../handlers/platform-intake.ts';
 import type { ApiEvent } from '../http/api.ts';
-import { createSendQueue } from '../queue/send-queue.ts';
+import { createLanedSendQueue } from '../queue/send-queue.ts';
 
 const deps = {
   table,
   clock,
-  queue: createSendQueue(sqs, requireEnv('SEND_QUEUE_URL')),
+  queue: createLanedSendQueue(sqs, {
+    transactional: requireEnv('SEND_QUEUE_URL'),
+    marketing: requireEnv('MARKETING_QUEUE_URL'),
+  }),
   shops: shopsFor(secrets, 'intake'),
   logger,
 };

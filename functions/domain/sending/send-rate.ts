@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { Lane } from './lane.ts';
 
 /** A provider's send rate for one channel and origination identity (number, sender ID, account). */
@@ -12,6 +13,14 @@ export interface SendRate {
    */
   transactionalReserve: number;
 }
+
+const sendRateSchema = z.object({
+  perSecond: z.number().positive().max(100_000),
+  transactionalReserve: z.number().min(0).max(100_000),
+});
+
+/** The rates a deployment sends at (SEND_RATES, from infra/stage-config.ts). */
+export const sendRatesSchema = z.object({ sms: sendRateSchema, email: sendRateSchema });
 
 export type Admission = { admitted: true } | { admitted: false; retryAtMs: number };
 
