@@ -144,7 +144,11 @@ export class FollowUpStack extends Stack {
       entry: 'sweep',
       config,
       timeout: Duration.minutes(5),
-      environment: { ...common, SWEEP_INTERVAL_MS: String(15 * 60_000) },
+      environment: {
+        ...common,
+        SWEEP_INTERVAL_MS: String(15 * 60_000),
+        SEND_RATES: JSON.stringify(config.sendRates),
+      },
     });
     table.grantReadWriteData(sweep.fn);
 
