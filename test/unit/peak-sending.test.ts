@@ -4,10 +4,14 @@ import { pacedTransport } from '../../functions/channels/paced-transport.ts';
 import { createMemoryRateWindow } from '../../functions/channels/rate-window.ts';
 import { DeliveryError } from '../../functions/domain/errors.ts';
 import { FLOWS } from '../../functions/domain/flows/registry.ts';
+import type { NewFollowUp } from '../../functions/domain/follow-ups/follow-up.ts';
 import { spreadBatch } from '../../functions/domain/sending/batch-spread.ts';
 import { FairShareQueue } from '../../functions/domain/sending/fair-share.ts';
 import { laneOfCategory, laneOfFlow } from '../../functions/domain/sending/lane.ts';
 import { admit, ceilingFor } from '../../functions/domain/sending/send-rate.ts';
+import { spreadGreetings } from '../../functions/use-cases/run-greetings.ts';
+import { spreadSweep } from '../../functions/use-cases/run-payment-sweep.ts';
+import { demoShop } from '../support/fixtures.ts';
 
 const LANE_TABLE = [
   ['payment-reminder', 'transactional'],
@@ -243,5 +247,50 @@ describe('batch spreading', () => {
       [1000, true],
       [30_000, false],
     ]);
+  });
+});
+
+describe('sweep and greeting spreading per flow rule', () => {
+  const followUp = (n: number, dueAt: string, flow = 'payment-reminder'): NewFollowUp => ({
+    shopId: 'demo',
+    orderId: `o${n}`,
+    flow,
+    step: flow === 'greetings' ? 'double-eleven-2026' : 'sweep-2026-11-22',
+    template: 'sweep',
+    channel: 'sms',
+    category: flow === 'greetings' ? 'marketing' : 'transactional',
+    dueAt,
+    status: 'scheduled',
+    createdAt: dueAt,
+  });
+  const pacing = { unitsPerSecond: { transactional: 1, marketing: 1 }, unitsPerMessage: 1200 };
+
+  it('skips a sweep reminder the provider cannot reach before 21:00, with the reason', () => {
+    // 20:00 Shanghai; 1,200 units at 1/s is 20 minutes each: three fit before 21:00, the fourth not.
+    const out = spreadSweep(
+      [0, 1, 2, 3].map((n) => followUp(n, '2026-11-22T12:00:00.000Z')),
+      demoShop(),
+      pacing,
+    );
+    expect(out.map((f) => [f.status, f.dueAt])).toEqual([
+      ['scheduled', '2026-11-22T12:00:00.000Z'],
+      ['scheduled', '2026-11-22T12:20:00.000Z'],
+      ['scheduled', '2026-11-22T12:40:00.000Z'],
+      ['skipped', '2026-11-22T12:00:00.000Z'],
+    ]);
+    expect(out[3]?.reason).toMatch(
+      /^the 20:00 payment sweep could not reach it before 21:00 \(Asia\/Shanghai\)/,
+    );
+  });
+
+  it('skips a greeting that would go out after the day’s marketing hours', () => {
+    // From 20:30 Shanghai in 20-minute slots: 20:30 and 20:50 start in time, 21:10 would not.
+    const out = spreadGreetings(
+      [0, 1, 2].map((n) => followUp(n, '2026-11-22T12:30:00.000Z', 'greetings')),
+      demoShop(),
+      pacing,
+    );
+    expect(out.map((f) => f.status)).toEqual(['scheduled', 'scheduled', 'skipped']);
+    expect(out[2]?.reason).toContain('the greeting could not reach it before 21:00');
   });
 });
