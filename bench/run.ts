@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './cold-start.ts';
 import { measureDispatcherAtScale } from './dispatcher-scale.ts';
 import { measureIntakeThroughput } from './intake-throughput.ts';
 import { type LifecycleCost, measureLifecycle } from './lifecycle-cost.ts';
+import { measurePeak, PEAK_DEFAULTS } from './peak.ts';
 import { LAMBDA_MEMORY_MB, PRICES, TARGETS } from './prices.ts';
 import { measureRendering } from './rendering.ts';
 
@@ -20,6 +21,10 @@ const { values } = parseArgs({
     due: { type: 'string' },
     events: { type: 'string' },
     ci: { type: 'boolean', default: false },
+    peak: { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    greeting: { type: 'string' },
+    sweep: { type: 'string' },
     out: { type: 'string', default: 'bench/results.json' },
   },
 });
@@ -33,6 +38,71 @@ const intakeEvents = num(values.events, 3_000, 1_000);
 
 const log = (text: string) => console.log(`[bench ${new Date().toISOString()}] ${text}`);
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+if (values.peak) {
+  // The peak day alone: its figures join the file under `peak`, the other keys are kept.
+  const peak = await measurePeak(
+    {
+      ...PEAK_DEFAULTS,
+      partsPerSecond: num(values.rate, PEAK_DEFAULTS.partsPerSecond, PEAK_DEFAULTS.partsPerSecond),
+      greeting: num(values.greeting, PEAK_DEFAULTS.greeting, 20_000),
+      sweep: num(values.sweep, PEAK_DEFAULTS.sweep, 4_000),
+      ...(values.ci ? { smallShopOrders: 300, bigShopOrders: 1_000 } : {}),
+    },
+    log,
+  );
+  const previous = existsSync(values.out) ? JSON.parse(readFileSync(values.out, 'utf8')) : {};
+  const measured = {
+    measuredAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: round(totalmem() / 1024 ** 3, 1),
+      node: process.version,
+    },
+  };
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ ...previous, peak: { ...measured, ...peak } }, null, 2)}\n`,
+  );
+  console.log(
+    '\nPeak day (simulated time; see bench/peak.ts for what is real and what is modelled)',
+  );
+  console.table(
+    Object.fromEntries(
+      peak.runs.map((r) => [
+        r.design,
+        {
+          'tx p50 s': r.transactionalDuringBlast.p50Seconds,
+          'tx p99 s': r.transactionalDuringBlast.p99Seconds,
+          'greeting drain/floor': r.greetingDrain.ratio,
+          'sweep drain/floor': r.sweepDrain.ratio,
+          throttles: r.providerThrottles,
+          'paced back': r.pacedBack,
+          failed: r.failed,
+          lost: r.lost,
+          doubled: r.doubled,
+          'outside hours': r.outsideAllowedHours,
+          'wall s': r.wallSeconds,
+        },
+      ]),
+    ),
+  );
+  console.log('small shops, marketing p95 delay ÷ alone:');
+  console.table(peak.smallShopMarketingRatioToAlone);
+  console.log('targets (lanes design):');
+  console.table(peak.targets);
+  for (const r of peak.runs) {
+    console.log(
+      `${r.design}: skipped for lack of window ${JSON.stringify(r.skippedForWindow)}; moved by the fire-time re-check ${JSON.stringify(r.movedByFireTimeRecheck)}; failed ${JSON.stringify(r.failedReasons)}`,
+    );
+  }
+  console.log(`written to ${values.out} (key peak)`);
+  const laned = peak.runs[1];
+  if (laned && laned.lost + laned.doubled + laned.outsideAllowedHours > 0) process.exitCode = 1;
+  process.exit();
+}
 
 log(`standard lifecycle, ${standardOrders} orders`);
 const standard = await measureLifecycle('standard', standardOrders, {

@@ -7,7 +7,8 @@ import {
   Token,
   Validations,
 } from 'aws-cdk-lib';
-
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -80,20 +81,30 @@ export class FollowUpStack extends Stack {
       entry: 'intake',
       config,
       // At-once notices (confirmation, shipped, delivered…) go to the send queue from intake.
-      environment: { ...common, SEND_QUEUE_URL: queues.queue.queueUrl },
+      environment: {
+        ...common,
+        SEND_QUEUE_URL: queues.queue.queueUrl,
+        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
+      },
     });
     table.grantReadWriteData(intake.fn);
     queues.queue.grantSendMessages(intake.fn);
+    queues.marketingQueue.grantSendMessages(intake.fn);
     allowSecrets(intake, 'intake');
     // The platforms' webhooks (Shopify, WooCommerce, Youzan, Douyin): intake's grants, its own
     // bundle. Shopify's shop/redact erases a shop's customers, which takes a filtered Scan.
     const platformIntake = new FollowUpFunction(this, 'PlatformIntake', {
       entry: 'platform-intake',
       config,
-      environment: { ...common, SEND_QUEUE_URL: queues.queue.queueUrl },
+      environment: {
+        ...common,
+        SEND_QUEUE_URL: queues.queue.queueUrl,
+        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
+      },
     });
     table.grantReadWriteData(platformIntake.fn);
     queues.queue.grantSendMessages(platformIntake.fn);
+    queues.marketingQueue.grantSendMessages(platformIntake.fn);
     allowSecrets(platformIntake, 'intake');
 
     const admin = new FollowUpFunction(this, 'Admin', {
@@ -140,16 +151,25 @@ export class FollowUpStack extends Stack {
       entry: 'dispatcher',
       config,
       timeout: Duration.seconds(55),
-      environment: { ...common, SEND_QUEUE_URL: queues.queue.queueUrl },
+      environment: {
+        ...common,
+        SEND_QUEUE_URL: queues.queue.queueUrl,
+        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
+      },
     });
     table.grantReadWriteData(dispatcher.fn);
     queues.queue.grantSendMessages(dispatcher.fn);
+    queues.marketingQueue.grantSendMessages(dispatcher.fn);
 
     const sweep = new FollowUpFunction(this, 'Sweep', {
       entry: 'sweep',
       config,
       timeout: Duration.minutes(5),
-      environment: { ...common, SWEEP_INTERVAL_MS: String(15 * 60_000) },
+      environment: {
+        ...common,
+        SWEEP_INTERVAL_MS: String(15 * 60_000),
+        SEND_RATES: JSON.stringify(config.sendRates),
+      },
     });
     table.grantReadWriteData(sweep.fn);
 
@@ -160,6 +180,10 @@ export class FollowUpStack extends Stack {
       environment: {
         ...common,
         SEND_QUEUE_URL: queues.queue.queueUrl,
+        SEND_QUEUE_ARN: queues.queue.queueArn,
+        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
+        MARKETING_QUEUE_ARN: queues.marketingQueue.queueArn,
+        SEND_RATES: JSON.stringify(config.sendRates),
         TEMPLATE_CATALOG: '/var/task/templates.mjs',
         // Imported only when a shop has words of its own (ENTRIES_WITH_COMPILER, infra/bundling.ts).
         TEMPLATE_COMPILER: '/var/task/template-compiler.mjs',
@@ -179,11 +203,20 @@ export class FollowUpStack extends Stack {
     allowSecrets(sender, 'staff-webhook');
     allowSecrets(sender, 'sms-providers');
     optOut.unsubscribeKey.grantRead(sender.fn);
+    // One function, one event source per lane: maximumConcurrency caps each lane's pollers on
+    // its own, so a marketing backlog can never hold the transactional lane's senders.
     sender.fn.addEventSource(
       new SqsEventSource(queues.queue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, config.senderMaxConcurrency),
+        maxConcurrency: Math.max(2, config.lanes.transactional.maxConcurrency),
+      }),
+    );
+    sender.fn.addEventSource(
+      new SqsEventSource(queues.marketingQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(2, config.lanes.marketing.maxConcurrency),
       }),
     );
     sender.fn.addToRolePolicy(
@@ -342,7 +375,7 @@ export class FollowUpStack extends Stack {
     );
     // Links in marketing mail point at this API's unsubscribe route.
     sender.fn.addEnvironment('PUBLIC_API_URL', api.url);
-    new Monitoring(this, 'Monitoring', {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: api.api,
       sender: sender.fn,
@@ -358,6 +391,12 @@ export class FollowUpStack extends Stack {
             'An inbound SMS (maybe a STOP) could not be applied after retries: read it, fix, replay it.',
         },
         {
+          id: 'MarketingDeadLetters',
+          queue: queues.marketingDeadLetterQueue,
+          description:
+            'A marketing send-queue message failed 5 times and sits in its DLQ: inspect, fix, redrive.',
+        },
+        {
           id: 'FlowStatsFailures',
           queue: flowStatsFailures,
           description:
@@ -365,6 +404,20 @@ export class FollowUpStack extends Stack {
         },
       ],
     });
+
+    // The marketing lane may wait longer than the transactional one: an hour's backlog on a peak
+    // day is the blast being paced, more than that is senders not keeping up.
+    new Alarm(this, 'MarketingQueueAge', {
+      metric: queues.marketingQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 3600,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'A marketing follow-up has waited over an hour on its send queue.',
+    }).addAlarmAction(new SnsAction(monitoring.topic));
 
     for (const fn of [intake, platformIntake, admin, dispatcher, sweep, sender, shopTemplates.fn]) {
       const policy = fn.fn.role?.node.tryFindChild('DefaultPolicy');

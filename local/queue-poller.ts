@@ -6,6 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { FairShareQueue } from '../functions/domain/sending/fair-share.ts';
 
 export interface QueuePollerOptions {
   sqs: SQSClient;
@@ -16,6 +17,11 @@ export interface QueuePollerOptions {
   waitTimeSeconds?: number;
   region?: string;
   onError?: (err: unknown) => void;
+  /**
+   * A model of SQS fair queues, not the service: each received batch is handed to the handler
+   * in the order the fair-queue rule picks by MessageGroupId (functions/domain/sending/fair-share.ts).
+   */
+  fairShare?: boolean;
 }
 
 export interface QueuePoller {
@@ -48,6 +54,7 @@ const toRecord = (m: Message, arn: string, region: string): SQSRecord => {
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
       SenderId: a.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
     },
     messageAttributes: attributes,
     md5OfBody: m.MD5OfBody ?? '',
@@ -55,6 +62,12 @@ const toRecord = (m: Message, arn: string, region: string): SQSRecord => {
     eventSourceARN: arn,
     awsRegion: region,
   };
+};
+
+const fairOrder = (records: SQSRecord[]): SQSRecord[] => {
+  const q = new FairShareQueue<SQSRecord>();
+  for (const r of records) q.push(r.attributes.MessageGroupId ?? r.messageId, r);
+  return q.receive(records.length).map((m) => m.item);
 };
 
 /**
@@ -87,7 +100,8 @@ export const createQueuePoller = (o: QueuePollerOptions): QueuePoller => {
       );
       const messages = out.Messages ?? [];
       if (messages.length === 0) return 0;
-      const records = messages.map((m) => toRecord(m, arn, region));
+      const received = messages.map((m) => toRecord(m, arn, region));
+      const records = o.fairShare ? fairOrder(received) : received;
       let failed: Set<string>;
       try {
         const response = await o.handler({ Records: records });

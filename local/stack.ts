@@ -63,7 +63,7 @@ import {
 } from '../functions/http/unsubscribe-token.ts';
 import type { PlatformConnection } from '../functions/platforms/platform.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
-import { createSendQueue } from '../functions/queue/send-queue.ts';
+import { createLanedSendQueue } from '../functions/queue/send-queue.ts';
 import type { TableRef } from '../functions/store/dynamo.ts';
 import { nextDueAt } from '../functions/store/follow-up-store.ts';
 import { putPerson } from '../functions/store/people-store.ts';
@@ -217,6 +217,9 @@ export interface LocalStack {
   sqs: SQSClient;
   queueUrl: string;
   deadLetterQueueUrl: string;
+  /** The marketing lane's queue and its dead-letter queue. */
+  marketingQueueUrl: string;
+  marketingDeadLetterQueueUrl: string;
   /** A customer's one-click unsubscribe URL on this stack (what the sender puts in marketing mail). */
   unsubscribeLinks: UnsubscribeLinks;
   /** The console's local sign-in (demo users, a JWKS), standing in for Cognito. */
@@ -338,7 +341,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       withRetries(work, (err, attempt) =>
         logger.warn(`${name} failed; tried again`, { attempt, error: err as Error }),
       );
-    const sendQueue = createSendQueue(sqs, queues.queueUrl);
+    // The marketing lane: a queue of its own, as in AWS, so a blast never holds a reminder back.
+    const marketingQueues = await ensureSendQueues(
+      sqs,
+      { queue: 'followup-send-marketing', deadLetterQueue: 'followup-send-marketing-dlq' },
+      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount },
+    );
+    const sendQueue = createLanedSendQueue(sqs, {
+      transactional: queues.queueUrl,
+      marketing: marketingQueues.queueUrl,
+    });
     const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
@@ -394,6 +406,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       shopRenderers,
       sqs,
       queueUrl: queues.queueUrl,
+      queueUrls: {
+        [queues.queueArn]: queues.queueUrl,
+        [marketingQueues.queueArn]: marketingQueues.queueUrl,
+      },
       transports: (options.transports ?? ((t) => t))({
         sms: outbox,
         email: outbox,
@@ -429,13 +445,28 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const poller = createQueuePoller({
       sqs,
       queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      fairShare: true,
       handler: (event) => run.sender(event, lambdaContext('sender')),
       waitTimeSeconds: 1,
       onError: (err) => logger.error('poller', { error: err as Error }),
     });
+    const marketingPoller = createQueuePoller({
+      sqs,
+      queueUrl: marketingQueues.queueUrl,
+      queueArn: marketingQueues.queueArn,
+      fairShare: true,
+      handler: (event) => run.sender(event, lambdaContext('sender')),
+      waitTimeSeconds: 1,
+      onError: (err) => logger.error('marketing poller', { error: err as Error }),
+    });
     // With a test clock only the dispatcher enqueues, and every dispatch drains the queue itself.
-    if (!clock.manual) poller.start();
+    if (!clock.manual) {
+      poller.start();
+      marketingPoller.start();
+    }
     stoppers.push(() => poller.stop());
+    stoppers.push(() => marketingPoller.stop());
 
     const drainOnTick = options.flowStatsWindowMs === undefined;
     const streamPoller = createStreamPoller({
@@ -462,6 +493,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         sweptThrough = now;
       }
       await retried('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
+      // The transactional lane first: what a blast queued on the marketing lane waits for it.
+      await poller.drain({ timeoutMs: 120_000 });
+      await marketingPoller.drain({ timeoutMs: 120_000 });
       await poller.drain({ timeoutMs: 120_000 });
     };
     // The counters feed reports only, never a decision: they catch up once a clock move is done.
@@ -650,6 +684,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sqs,
       queueUrl: queues.queueUrl,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      marketingQueueUrl: marketingQueues.queueUrl,
+      marketingDeadLetterQueueUrl: marketingQueues.deadLetterQueueUrl,
       unsubscribeLinks: createUnsubscribeLinks(`http://${host}:${port}`, unsubscribeKeys),
       consoleIssuer,
       advanceTo,

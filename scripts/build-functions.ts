@@ -33,6 +33,13 @@ const env = {
   ...process.env,
   TABLE_NAME: 'followups',
   SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/send',
+  SEND_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:send',
+  MARKETING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/marketing',
+  MARKETING_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:marketing',
+  SEND_RATES: JSON.stringify({
+    sms: { perSecond: 50, transactionalReserve: 2 },
+    email: { perSecond: 14, transactionalReserve: 2 },
+  }),
   SHOP_SECRETS_PREFIX: 'order-followup/dev/shops',
   SMS_ORIGINATION_IDENTITY: 'pool-0',
   EMAIL_FROM_ADDRESS: 'no-reply@example.com',

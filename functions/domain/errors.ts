@@ -108,7 +108,7 @@ export class ConfigurationError extends FollowUpError {
 /** A channel could not deliver. `retryable` decides between backoff and a permanent `failed`. */
 export class DeliveryError extends FollowUpError {
   readonly retryable: boolean;
-  /** A provider's rate limit says how long to wait; the sender waits at least this long. */
+  /** When the provider (or our pacing) says when to come back, instead of the usual backoff. */
   readonly retryAfterSeconds?: number;
   constructor(
     message: string,

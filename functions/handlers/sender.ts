@@ -10,6 +10,8 @@ export interface SenderHandlerDeps extends SendDeps {
   /** Only a retry needs SQS (to set its backoff), so the Lambda makes the client on first use. */
   sqs: SQSClient | (() => Promise<SQSClient>);
   queueUrl: string;
+  /** Each lane's queue URL by its ARN, so a retry is re-timed on the queue it came from. */
+  queueUrls?: Record<string, string>;
 }
 
 const messageSchema = z.object({
@@ -36,7 +38,7 @@ export const createSenderHandler = (deps: SenderHandlerDeps) => {
         const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
         await sqs.send(
           new ChangeMessageVisibilityCommand({
-            QueueUrl: deps.queueUrl,
+            QueueUrl: deps.queueUrls?.[record.eventSourceARN] ?? deps.queueUrl,
             ReceiptHandle: record.receiptHandle,
             VisibilityTimeout: Math.ceil(err.delaySeconds),
           }),

@@ -4,7 +4,7 @@ import { sqs } from '../config/lambda-queue.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { secrets } from '../config/secrets-client.ts';
 import { createPlatformIntakeHandler } from '../handlers/platform-intake.ts';
-import { createSendQueue } from '../queue/send-queue.ts';
+import { createLanedSendQueue } from '../queue/send-queue.ts';
 
 // The platforms' webhooks: their own function, so the adapters' weight (phone metadata, HTML
 // entities) never lands on the canonical intake's cold start. Their secrets sit in the intake
@@ -12,7 +12,10 @@ import { createSendQueue } from '../queue/send-queue.ts';
 export const handler = createPlatformIntakeHandler({
   table,
   clock,
-  queue: createSendQueue(sqs, requireEnv('SEND_QUEUE_URL')),
+  queue: createLanedSendQueue(sqs, {
+    transactional: requireEnv('SEND_QUEUE_URL'),
+    marketing: requireEnv('MARKETING_QUEUE_URL'),
+  }),
   shops: shopsFor(secrets, 'intake'),
   logger,
 });

@@ -1,3 +1,4 @@
+import { pacedTransport } from '../channels/paced-transport.ts';
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createProviderTransports } from '../channels/sms-providers/provider-transports.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
@@ -9,8 +10,10 @@ import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { onFirstUse } from '../config/on-first-use.ts';
 import { loadPrecompiled } from '../domain/rendering/precompiled-renderer.ts';
 import { createTemplateRenderer } from '../domain/rendering/template-registry.ts';
+import { sendRatesSchema } from '../domain/sending/send-rate.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
+import { createDynamoRateWindow } from '../store/send-rate-store.ts';
 import { getVersion } from '../store/shop-template-store.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { createShopRenderers, loadTemplateCompiler } from '../templates/shop-renderer.ts';
@@ -26,6 +29,16 @@ const unsubscribeKeys = lazyUnsubscribeKeys(secrets, requireEnv('UNSUBSCRIBE_KEY
 const publicApiUrl = requireEnv('PUBLIC_API_URL');
 const defaults = loadPrecompiled(await loadTemplateCatalog(requireEnv('TEMPLATE_CATALOG')));
 const compilerPath = requireEnv('TEMPLATE_COMPILER');
+const rates = sendRatesSchema.parse(JSON.parse(requireEnv('SEND_RATES')));
+const originationIdentity = requireEnv('SMS_ORIGINATION_IDENTITY');
+const fromAddress = requireEnv('EMAIL_FROM_ADDRESS');
+// Paced to the provider in the sender, not inside the transports: any transport gets the same.
+const pacing = {
+  window: createDynamoRateWindow(table),
+  clock,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  maxWaitMs: numberEnv('PACING_MAX_WAIT_MS', 5_000),
+};
 
 export const handler = createSenderHandler({
   table,
@@ -33,6 +46,10 @@ export const handler = createSenderHandler({
   logger,
   sqs: onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientBase({}))),
   queueUrl: requireEnv('SEND_QUEUE_URL'),
+  queueUrls: {
+    [requireEnv('SEND_QUEUE_ARN')]: requireEnv('SEND_QUEUE_URL'),
+    [requireEnv('MARKETING_QUEUE_ARN')]: requireEnv('MARKETING_QUEUE_URL'),
+  },
   shops: shopsFor(secrets, 'staff-webhook', 'sms-providers'),
   renderer: createTemplateRenderer(defaults),
   // Which version a shop has live comes with its cached shop read (SHOP_CACHE_MS); a version's
@@ -46,23 +63,32 @@ export const handler = createSenderHandler({
       logger.error('a published template does not compile; its default is sent', { error, ...at }),
   }),
   transports: {
-    sms: createSmsTransport(
-      onFirstUse(
-        async () =>
-          new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
+    sms: pacedTransport(
+      createSmsTransport(
+        onFirstUse(
+          async () =>
+            new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client(
+              {},
+            ),
+        ),
+        {
+          originationIdentity,
+          ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
+        },
       ),
-      {
-        originationIdentity: requireEnv('SMS_ORIGINATION_IDENTITY'),
-        ...(smsConfigurationSet ? { configurationSetName: smsConfigurationSet } : {}),
-      },
+      { ...pacing, channel: 'sms', identity: originationIdentity, rate: rates.sms },
     ),
-    email: createSesEmailTransport(
-      onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
-      {
-        fromAddress: requireEnv('EMAIL_FROM_ADDRESS'),
-        ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
-        unsubscribeLinks: async () => createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
-      },
+    email: pacedTransport(
+      createSesEmailTransport(
+        onFirstUse(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({})),
+        {
+          fromAddress,
+          ...(emailConfigurationSet ? { configurationSetName: emailConfigurationSet } : {}),
+          unsubscribeLinks: async () =>
+            createUnsubscribeLinks(publicApiUrl, await unsubscribeKeys()),
+        },
+      ),
+      { ...pacing, channel: 'email', identity: fromAddress, rate: rates.email },
     ),
     smsProvider: createProviderTransports(),
     staffWebhook: (endpoint) =>

@@ -171,6 +171,12 @@ const fnv1a = (text: string): number => {
   return hash >>> 0;
 };
 
+/** One provider identity's sends in one calendar second (the pacing window); expires soon after. */
+export const sendRateKey = (rateKey: string, second: number) => ({
+  pk: `SENDRATE#${rateKey}`,
+  sk: String(second),
+});
+
 export const dueShardOf = (shopId: string, orderId: string): number =>
   fnv1a(`${shopId}/${orderId}`) % DUE_SHARDS;
 export const duePk = (shard: number) => `DUE#${shard}`;

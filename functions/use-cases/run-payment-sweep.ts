@@ -1,6 +1,9 @@
 import { DateTime, Duration } from 'luxon';
 import type { Clock } from '../domain/clock.ts';
 import { decideSweep, type SweepDecision } from '../domain/flows/payment-reminder.ts';
+import type { NewFollowUp } from '../domain/follow-ups/follow-up.ts';
+import { spreadBatch } from '../domain/sending/batch-spread.ts';
+import type { Lane } from '../domain/sending/lane.ts';
 import type { Shop } from '../domain/shop/shop-settings.ts';
 import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
@@ -13,6 +16,15 @@ export interface SweepDeps {
   table: TableRef;
   clock: Clock;
   shops: ShopDirectory;
+  /** Paces a large sweep to the provider (batch-spread.ts); without it every reminder is due at once. */
+  spread?: BatchPacing;
+}
+
+/** What a batch may use of the provider: the lane's ceiling, and what one message costs. */
+export interface BatchPacing {
+  /** Units per second per lane: the sweep is transactional, a greeting marketing. */
+  unitsPerSecond: Record<Lane, number>;
+  unitsPerMessage: number;
 }
 
 export interface SweepReport {
@@ -50,11 +62,41 @@ export const runPaymentSweep = async (
   at: Date,
 ): Promise<SweepReport> => {
   const decisions = await previewPaymentSweep(deps, shop, at);
-  await createFollowUps(
-    deps.table,
-    decisions.flatMap((d) => (d.chase ? [d.followUp] : [])),
-  );
+  const chased = decisions.flatMap((d) => (d.chase ? [d.followUp] : []));
+  await createFollowUps(deps.table, deps.spread ? spreadSweep(chased, shop, deps.spread) : chased);
   return { shopId: shop.id, at: at.toISOString(), decisions };
+};
+
+/**
+ * A sweep is one chance: reminders are paced over the evening, earliest due first, and one the
+ * provider cannot reach before the reminders' quiet hours begin is skipped with the reason, not
+ * carried into the night or the next day.
+ */
+export const spreadSweep = (
+  chased: NewFollowUp[],
+  shop: Shop,
+  pacing: BatchPacing,
+): NewFollowUp[] => {
+  const quiet = shop.settings.paymentReminder.quietHours;
+  const [hour = 21, minute = 0] = quiet.start.split(':').map(Number);
+  const spread = spreadBatch(
+    chased.map((f) => {
+      const due = new Date(f.dueAt);
+      let end = DateTime.fromJSDate(due, { zone: shop.timeZone }).set({ hour, minute, second: 0 });
+      if (end.toMillis() <= due.getTime()) end = end.plus({ days: 1 });
+      return { item: f, dueAt: due, units: pacing.unitsPerMessage, windowEnd: end.toJSDate() };
+    }),
+    {
+      unitsPerSecond: pacing.unitsPerSecond.transactional,
+      batchName: `the ${shop.settings.paymentReminder.sweep.at} payment sweep`,
+      timeZoneOf: () => shop.timeZone,
+    },
+  );
+  return spread.map((s) =>
+    'skip' in s
+      ? { ...s.item, status: 'skipped', reason: s.skip }
+      : { ...s.item, dueAt: s.dueAt.toISOString() },
+  );
 };
 
 /** The shop's sweep instants in (from, to]: one per local day at the configured time. */

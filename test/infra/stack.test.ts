@@ -109,9 +109,94 @@ describe('send queue', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });
-    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 10 },
+  });
+});
+
+describe('peak lanes', () => {
+  const queueIds = (t: typeof dev.template) => {
+    const queues = t.findResources('AWS::SQS::Queue');
+    const id = (part: string) =>
+      Object.keys(queues).find((q) => q.startsWith(`SendQueues${part}`)) as string;
+    return {
+      transactional: id('Queue'),
+      transactionalDlq: id('DeadLetterQueue'),
+      marketing: id('MarketingQueue'),
+      marketingDlq: id('MarketingDeadLetterQueue'),
+      queues,
+    };
+  };
+
+  it('gives each lane its own encrypted queue and dead-letter queue', () => {
+    const ids = queueIds(dev.template);
+    for (const [lane, dlq] of [
+      [ids.transactional, ids.transactionalDlq],
+      [ids.marketing, ids.marketingDlq],
+    ] as const) {
+      expect(lane).toBeDefined();
+      expect(ids.queues[lane]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+      });
+      expect(ids.queues[dlq]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    }
+  });
+
+  it('caps each lane with its own event source maximumConcurrency, per stage', () => {
+    for (const [stack, expected] of [
+      [dev, { transactional: 2, marketing: 2 }],
+      [prod, { transactional: 5, marketing: 5 }],
+    ] as const) {
+      const ids = queueIds(stack.template);
+      for (const lane of ['transactional', 'marketing'] as const) {
+        stack.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [ids[lane], 'Arn'] },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: expected[lane] },
+        });
+      }
+    }
+  });
+
+  it('alarms on both dead-letter queues and on each lane waiting too long', () => {
+    const ids = queueIds(dev.template);
+    for (const [queue, metric] of [
+      [ids.transactionalDlq, 'ApproximateNumberOfMessagesVisible'],
+      [ids.marketingDlq, 'ApproximateNumberOfMessagesVisible'],
+      [ids.transactional, 'ApproximateAgeOfOldestMessage'],
+      [ids.marketing, 'ApproximateAgeOfOldestMessage'],
+    ] as const) {
+      dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        AlarmActions: Match.anyValue(),
+      });
+    }
+  });
+
+  it('lets the dispatcher and intake send to both lanes, and gives the sender its rates per stage', () => {
+    const env = (t: typeof dev.template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map(
+        (f) =>
+          (f as { Properties: { Environment?: { Variables?: Record<string, unknown> } } })
+            .Properties.Environment?.Variables ?? {},
+      );
+    const senderEnv = (t: typeof dev.template) =>
+      env(t).find((e) => e.TEMPLATE_CATALOG && e.SEND_RATES) as Record<string, string>;
+    expect(JSON.parse(senderEnv(dev.template).SEND_RATES as string)).toMatchObject({
+      sms: { perSecond: 5 },
     });
+    expect(JSON.parse(senderEnv(prod.template).SEND_RATES as string)).toMatchObject({
+      sms: { perSecond: 50, transactionalReserve: 2 },
+      email: { perSecond: 14 },
+    });
+    expect(env(dev.template).filter((e) => e.MARKETING_QUEUE_URL).length).toBeGreaterThanOrEqual(3);
+    const ids = queueIds(dev.template);
+    const policies = Object.values(dev.template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p).includes(`"${ids.marketing}"`),
+    );
+    const sends = policies.filter((p) => JSON.stringify(p).includes('sqs:SendMessage'));
+    // Intake, dispatcher; MessageGroupId on a standard queue needs no permission beyond SendMessage.
+    expect(sends.length).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -441,7 +526,8 @@ describe('monitoring', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    expect(alarms).toHaveLength(8);
+    // Two of them are the marketing lane's (its DLQ and its queue age).
+    expect(alarms).toHaveLength(10);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
       .map((a) => a.Properties.MetricName)
@@ -449,6 +535,8 @@ describe('monitoring', () => {
       .sort();
     expect(names).toEqual([
       'ApproximateAgeOfOldestMessage',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
