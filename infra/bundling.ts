@@ -68,11 +68,13 @@ export const bundleFunction = async (
   outDir: string,
   o: { sourcemap?: boolean; fileName?: string } = {},
 ): Promise<string> => {
-  const outfile = `${outDir}/${o.fileName ?? 'index.mjs'}`;
+  const fileName = o.fileName ?? 'index.mjs';
+  const outfile = `${outDir}/${fileName}`;
   await build({
     entryPoints: [entryFile],
     outdir: outDir,
-    entryNames: 'index',
+    // The entry's own name (index, template-compiler): a second entry must not overwrite index.mjs.
+    entryNames: fileName.replace(/\.mjs$/, ''),
     outExtension: { '.js': '.mjs' },
     // A dynamic import becomes its own chunk beside index.mjs, loaded only when reached: a shop's
     // Aliyun or Tencent SDK (~1.1 MB / ~0.5 MB) costs nothing to the cold start of one not using it.

@@ -24,6 +24,10 @@ const LIMITS: Partial<Record<string, number>> = {
   // The platforms' adapters carry libphonenumber's full metadata (a landline stays callable by
   // staff) and HTML entity tables; they are their own function, never on the send path.
   'platform-intake': 560 * 1024,
+  // Over the 300 KB aim, measured 2026-12-01 after the console, China SMS and peak merges (admin
+  // 496 KB: the console's verifiers and settings; sender 304 KB): to bring back down, not to keep.
+  admin: 520 * 1024,
+  sender: 310 * 1024,
 };
 const out = repoPath('dist/functions');
 rmSync(out, { recursive: true, force: true });
