@@ -9,6 +9,7 @@ import { getContactPreference } from '../store/contact-preference-store.ts';
 import { type Buyer, buyerMonthOf, getBuyer } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { findCustomerRecords } from './customer-records.ts';
+import { eventsSeen, inDueOrder } from './get-order-timeline.ts';
 
 export interface ExportDeps {
   table: TableRef;
@@ -98,25 +99,18 @@ export const exportCustomer = async (
         ...(placed ? { placedAt: placed } : {}),
         milestones: order.milestones as Record<string, string>,
         data: order.data,
-        events: order.events.map((e) => ({
-          id: e.id,
-          type: e.type,
-          occurredAt: e.occurredAt,
-          receivedAt: e.receivedAt,
+        events: eventsSeen(order),
+        followUps: inDueOrder(followUps).map((f) => ({
+          flow: f.flow,
+          step: f.step,
+          channel: f.channel,
+          category: f.category,
+          status: f.status,
+          dueAt: f.dueAt,
+          ...(f.sentAt ? { sentAt: f.sentAt } : {}),
+          ...(f.reason ? { reason: f.reason } : {}),
+          ...(f.about ? { about: f.about } : {}),
         })),
-        followUps: [...followUps]
-          .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.step.localeCompare(b.step))
-          .map((f) => ({
-            flow: f.flow,
-            step: f.step,
-            channel: f.channel,
-            category: f.category,
-            status: f.status,
-            dueAt: f.dueAt,
-            ...(f.sentAt ? { sentAt: f.sentAt } : {}),
-            ...(f.reason ? { reason: f.reason } : {}),
-            ...(f.about ? { about: f.about } : {}),
-          })),
       };
     }),
     contactLog: found.logs,
