@@ -1,5 +1,4 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type FieldIssue, ValidationError } from '../../domain/errors.ts';
 import type {
   CustomerData,
   OrderData,
@@ -9,6 +8,7 @@ import type {
   ShippingAddress,
 } from '../../domain/order/order-event.ts';
 import { validate } from '../../http/parse-body.ts';
+import { fail, within } from '../field-issues.ts';
 import type { Translation } from '../platform.ts';
 import { readPlatformJson } from '../read-json.ts';
 import {
@@ -42,23 +42,6 @@ export const DOUYIN_TAGS: Readonly<Record<string, Rule>> = {
 
 /** Sent once when the push URL is saved in the 抖店 console; it must be answered with success. */
 export const VERIFY_TAG = '0';
-
-const fail = (issues: FieldIssue[]): never => {
-  throw new ValidationError(`${issues.length} invalid field(s)`, issues);
-};
-
-const within = <T>(prefix: string, read: () => T): T => {
-  try {
-    return read();
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const details = err.details.map((d) => ({
-      path: d.path === '(body)' ? prefix : `${prefix}.${d.path}`,
-      message: d.message,
-    }));
-    throw new ValidationError(err.message, details, { cause: err });
-  }
-};
 
 const present = (v: string | null | undefined): string | undefined => {
   const t = v?.trim();

@@ -1,5 +1,4 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type FieldIssue, ValidationError } from '../../domain/errors.ts';
 import {
   type CustomerData,
   money,
@@ -11,6 +10,7 @@ import {
   type ShippingAddress,
 } from '../../domain/order/order-event.ts';
 import { parseJson, validate } from '../../http/parse-body.ts';
+import { fail, within } from '../field-issues.ts';
 import type { Translation } from '../platform.ts';
 import {
   type YouzanPush,
@@ -40,24 +40,6 @@ export const BUYER_SIGNED = 'TRADE_BUYER_SIGNED';
 /** Youzan's ciphertexts for buyer data (加密字段): `$<base64>$<key version>$`. */
 const YOUZAN_CIPHERTEXT = /^\$[^$\s]+\$[^$\s]*\$$/;
 export const isYouzanCiphertext = (v: string): boolean => YOUZAN_CIPHERTEXT.test(v.trim());
-
-const fail = (issues: FieldIssue[]): never => {
-  throw new ValidationError(`${issues.length} invalid field(s)`, issues);
-};
-
-/** Re-reads a nested document, naming its fields from the envelope down (`msg.full_order_info…`). */
-const within = <T>(prefix: string, read: () => T): T => {
-  try {
-    return read();
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const details = err.details.map((d) => ({
-      path: d.path === '(body)' ? prefix : `${prefix}.${d.path}`,
-      message: d.message,
-    }));
-    throw new ValidationError(err.message, details, { cause: err });
-  }
-};
 
 /**
  * `msg` is URL-encoded JSON (Java's URLEncoder: `+` for a space); some pushes send it plain.
