@@ -48,6 +48,7 @@ import {
   createTemplatesHandler,
   PREVIEW_DOCUMENT_ROUTE,
   TEMPLATE_ROUTES,
+  type TemplatesHandlerDeps,
 } from '../functions/handlers/templates.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import { bearerTokenVerifier } from '../functions/http/auth/principal.ts';
@@ -69,7 +70,7 @@ import { nextDueAt } from '../functions/store/follow-up-store.ts';
 import { putPerson } from '../functions/store/people-store.ts';
 import { createShopDirectory } from '../functions/store/shop-directory.ts';
 import { putShop, type ShopRecord } from '../functions/store/shop-store.ts';
-import { getVersion } from '../functions/store/shop-template-store.ts';
+import { getVersionToSend } from '../functions/store/shop-template-store.ts';
 import { tableDefinition } from '../functions/store/table.ts';
 import { readShopWords, readTemplateDir } from '../functions/template-check/read-template-dir.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
@@ -184,6 +185,8 @@ export interface LocalStackOptions {
   instrumentSqs?: (sqs: SQSClient) => void;
   /** Replaces the sender's ways out, e.g. to inject provider faults around the outbox. */
   transports?: (defaults: Transports) => Transports;
+  /** The SMS providers' template review APIs (tests pass a stand-in; none locally otherwise). */
+  providerReviews?: TemplatesHandlerDeps['providerReviews'];
   /**
    * The flow counters' batching window, as on the Lambda event source. Left unset, every tick
    * and clock move also drains the stream, so a report read right after sees every change.
@@ -314,8 +317,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // A shop's own words over the defaults: published versions apply to the very next message.
     const shopRenderers = createShopRenderers({
       defaults: compileSources(defaultSources),
-      loadVersion: async (shopId, key, version) =>
-        (await getVersion(table, shopId, key, version))?.parts,
+      loadVersion: (shopId, key, version) => getVersionToSend(table, shopId, key, version),
       compiler: async () => compileSources,
       onCompileError: (error, at) =>
         logger.error('a published template does not compile; its default is sent', {
@@ -381,6 +383,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         testTransports: { sms: outbox, email: outbox },
         testSendsPerHour: options.testSendsPerHour ?? 5,
         verifiers,
+        // Aliyun's and Tencent's template APIs cannot be reached from here: a test brings its own,
+        // and `npm start` records reviews by hand (PUT …/provider-review/{provider}).
+        ...(options.providerReviews ? { providerReviews: options.providerReviews } : {}),
       }),
     );
     const consoleServer = createConsoleServer(consoleIssuer);

@@ -35,7 +35,14 @@ export const smsProviderFor = (shop: ShopRecord, phone: string): SmsProvider => 
   return (region ? providers[region] : undefined) ?? providers['*'] ?? 'aws';
 };
 
-export type Route = { transport: ChannelTransport; to: string } | { error: string };
+export type Route =
+  | {
+      transport: ChannelTransport;
+      to: string;
+      /** A provider that sends only templates it approved: the message needs its template code. */
+      provider?: Exclude<SmsProvider, 'aws'>;
+    }
+  | { error: string };
 
 const isStaff = (channel: Channel): boolean => channel === 'call' || channel === 'webhook';
 
@@ -58,7 +65,7 @@ export const routeFor = (
     if (provider === 'aws') return { transport: transports.sms, to: customer.phone };
     const transport = transports.smsProvider?.(shop, provider);
     return transport
-      ? { transport, to: customer.phone }
+      ? { transport, to: customer.phone, provider }
       : {
           error: `the shop sends this number's texts through ${provider} but has no ${provider} SMS account configured`,
         };

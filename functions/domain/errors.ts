@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'delivery_failed'
   | 'forbidden'
   | 'template_check_failed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'provider_refused';
 
 export interface FieldIssue {
   path: string;
@@ -136,6 +137,21 @@ export class ConflictError extends FollowUpError {
   constructor(message: string) {
     super('conflict', message);
     this.name = 'ConflictError';
+  }
+}
+
+/** An SMS provider answered a template request with a refusal: its code and words, for the shop. */
+export class ProviderRefusedError extends FollowUpError {
+  readonly provider: string;
+  readonly providerCode: string;
+  constructor(provider: string, providerCode: string, providerMessage: string) {
+    super(
+      'provider_refused',
+      `${provider} refused: ${providerCode}${providerMessage ? ` (${providerMessage})` : ''}`,
+    );
+    this.name = 'ProviderRefusedError';
+    this.provider = provider;
+    this.providerCode = providerCode;
   }
 }
 

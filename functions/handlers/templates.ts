@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import type { Channel } from '../domain/follow-ups/follow-up.ts';
+import { REVIEW_PROVIDERS, type ReviewProvider } from '../domain/templates/provider-review.ts';
 import { type ApiEvent, type ApiResult, header, json, pathParam, rawBody } from '../http/api.ts';
 import {
   bearerTokenVerifier,
@@ -31,12 +32,17 @@ import {
   type DefaultTemplates,
   getTemplate,
   listTemplates,
+  type PublishOutcome,
   previewTemplate,
+  providerReviewOf,
   publishTemplate,
+  recordProviderReview,
+  refreshProviderReview,
   removeTemplateOverride,
   rollbackTemplate,
   type ShopTemplatesDeps,
   saveTemplateDraft,
+  submitProviderReview,
   templateVersions,
   testSendTemplate,
 } from '../use-cases/shop-templates.ts';
@@ -49,6 +55,8 @@ export interface TemplatesHandlerDeps {
   defaults: DefaultTemplates | (() => Promise<DefaultTemplates>);
   testTransports: { sms: ChannelTransport; email: ChannelTransport };
   testSendsPerHour: number;
+  /** Each shop's Aliyun / Tencent template API, where it has credentials (not locally). */
+  providerReviews?: ShopTemplatesDeps['providerReviews'];
   /** Ways to prove who is asking; the bearer tokens by default (the console adds its JWTs). */
   verifiers?: CredentialVerifier[];
   /** Who may frame an email preview document (the console's origin); the API's own by default. */
@@ -75,6 +83,8 @@ export const previewDocumentCsp = (frameAncestors: string): string =>
   ].join('; ');
 
 const KEY = '/v1/shops/{shopId}/templates/{flow}/{template}/{channel}/{locale}';
+/** A version's review by the shop's SMS providers (Aliyun, Tencent). */
+const REVIEW = `${KEY}/versions/{version}/provider-review`;
 export const TEMPLATE_ROUTES = [
   'GET /v1/shops/{shopId}/templates',
   `GET ${KEY}`,
@@ -86,6 +96,10 @@ export const TEMPLATE_ROUTES = [
   `GET ${KEY}/versions`,
   `POST ${KEY}/preview`,
   `POST ${KEY}/test-send`,
+  `GET ${REVIEW}`,
+  `POST ${REVIEW}`,
+  `POST ${REVIEW}/refresh`,
+  `PUT ${REVIEW}/{provider}`,
   'GET /v1/shops/{shopId}/audit',
 ] as const;
 type TemplateRoute = (typeof TEMPLATE_ROUTES)[number];
@@ -103,6 +117,11 @@ const NEEDS: Record<TemplateRoute, Action> = {
   [`GET ${KEY}/versions`]: 'read',
   [`POST ${KEY}/preview`]: 'edit',
   [`POST ${KEY}/test-send`]: 'edit',
+  [`GET ${REVIEW}`]: 'read',
+  // Sending a text for review and recording a verdict decide what goes live: a publisher's.
+  [`POST ${REVIEW}`]: 'publish',
+  [`POST ${REVIEW}/refresh`]: 'edit',
+  [`PUT ${REVIEW}/{provider}`]: 'publish',
   'GET /v1/shops/{shopId}/audit': 'read',
 } as Record<TemplateRoute, Action>;
 
@@ -119,6 +138,41 @@ const previewBody = z
   })
   .strict();
 const testSendBody = z.object({ to: z.string().min(3).max(254) }).strict();
+const reviewProvider = z.enum(REVIEW_PROVIDERS);
+const submitBody = z.object({ provider: reviewProvider }).strict();
+/** A provider's code as its console shows it: Aliyun `SMS_123456789`, Tencent's numeric id. */
+const providerCode = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, as the provider shows it');
+const outcomeBody = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('approved'), code: providerCode }).strict(),
+  z
+    .object({
+      state: z.literal('rejected'),
+      reason: z.string().trim().min(1).max(500),
+      code: providerCode.optional(),
+    })
+    .strict(),
+  z.object({ state: z.literal('pending'), code: providerCode }).strict(),
+]);
+const versionParam = (event: ApiEvent): number => {
+  const raw = pathParam(event, 'version');
+  const n = Number(raw);
+  if (!/^\d{1,6}$/.test(raw) || n < 1)
+    throw new ValidationError('invalid version', [
+      { path: 'version', message: `must be a version number, got '${raw}'` },
+    ]);
+  return n;
+};
+const providerParam = (event: ApiEvent) => {
+  const raw = pathParam(event, 'provider');
+  const parsed = reviewProvider.safeParse(raw);
+  if (!parsed.success)
+    throw new ValidationError('invalid provider', [
+      { path: 'provider', message: `must be one of ${REVIEW_PROVIDERS.join(', ')}, got '${raw}'` },
+    ]);
+  return parsed.data;
+};
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 const auditQuery = z.object({ from: instant.optional(), to: instant.optional() });
 
@@ -128,6 +182,10 @@ const bodyOf = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> => 
   if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(size, MAX_BODY_BYTES);
   return parseJsonBody(raw || '{}', schema);
 };
+
+/** 200 with the version that went live; 202 while it waits for a person or a provider. */
+const published = (result: PublishOutcome): ApiResult =>
+  result.status === 'published' ? json(200, { version: result.version }) : json(202, result);
 
 const toIso = (value: string, endOfDay: boolean) =>
   value.length === 10
@@ -182,6 +240,7 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
         defaults,
         testTransports: deps.testTransports,
         testSendsPerHour: deps.testSendsPerHour,
+        ...(deps.providerReviews ? { providerReviews: deps.providerReviews } : {}),
       };
       if (route === 'GET /v1/shops/{shopId}/templates')
         return json(200, await listTemplates(t, shopId));
@@ -208,7 +267,7 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
         deps.logger.info(what, { shopId, key, actor: principal.actor, ...extra });
       switch (route) {
         case `GET ${KEY}`:
-          return json(200, await getTemplate(t, shopId, key));
+          return json(200, await getTemplate(t, shopId, key, record.shop));
         case `GET ${KEY}/versions`:
           return json(200, await templateVersions(t, shopId, key));
         case `PUT ${KEY}/draft`: {
@@ -219,19 +278,23 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
         case `POST ${KEY}/publish`: {
           const result = await publishTemplate(t, principal, record.shop, key);
           log('template publish', result);
-          return result.status === 'published'
-            ? json(200, { version: result.version })
-            : json(202, { status: 'pending_approval' });
+          return published(result);
         }
         case `POST ${KEY}/approve`: {
-          const result = await approveTemplate(t, principal, key);
+          const result = await approveTemplate(t, principal, record.shop, key);
           log('template approved', result);
-          return json(200, result);
+          return published(result);
         }
         case `POST ${KEY}/rollback`: {
-          const result = await rollbackTemplate(t, principal, key, bodyOf(event, rollbackBody));
+          const result = await rollbackTemplate(
+            t,
+            principal,
+            record.shop,
+            key,
+            bodyOf(event, rollbackBody),
+          );
           log('template rolled back', result);
-          return json(200, result);
+          return published(result);
         }
         case `DELETE ${KEY}`: {
           const result = await removeTemplateOverride(t, principal, key);
@@ -255,6 +318,41 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
           );
           log('template test sent', { id: sent.id });
           return json(200, sent);
+        }
+        case `GET ${REVIEW}`:
+          return json(200, await providerReviewOf(t, shopId, key, versionParam(event)));
+        case `POST ${REVIEW}`: {
+          const { provider } = bodyOf(event, submitBody);
+          const result = await submitProviderReview(
+            t,
+            principal,
+            record,
+            key,
+            versionParam(event),
+            provider,
+          );
+          log('template submitted for provider review', { provider, version: result.version });
+          return json(200, result);
+        }
+        case `POST ${REVIEW}/refresh`:
+          return json(
+            200,
+            await refreshProviderReview(t, principal, record, key, versionParam(event)),
+          );
+        case `PUT ${REVIEW}/{provider}`: {
+          const provider: ReviewProvider = providerParam(event);
+          const outcome = bodyOf(event, outcomeBody);
+          const result = await recordProviderReview(
+            t,
+            principal,
+            record.shop,
+            key,
+            versionParam(event),
+            provider,
+            outcome,
+          );
+          log('template provider review recorded', { provider, state: outcome.state });
+          return json(200, result);
         }
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);

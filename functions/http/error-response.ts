@@ -24,6 +24,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   template_check_failed: 422,
   rate_limited: 429,
+  // The provider's answer is the shop's to act on (a template it will not take), not our fault.
+  provider_refused: 422,
 };
 
 export const errorResult = (err: FollowUpError): ApiResult => {

@@ -14,7 +14,7 @@ import { sendRatesSchema } from '../domain/sending/send-rate.ts';
 import { createSenderHandler } from '../handlers/sender.ts';
 import { createUnsubscribeLinks, unsubscribeUrl } from '../http/unsubscribe-token.ts';
 import { createDynamoRateWindow } from '../store/send-rate-store.ts';
-import { getVersion } from '../store/shop-template-store.ts';
+import { getVersionToSend } from '../store/shop-template-store.ts';
 import { lazyUnsubscribeKeys } from '../store/unsubscribe-key-secret.ts';
 import { createShopRenderers, loadTemplateCompiler } from '../templates/shop-renderer.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
@@ -56,8 +56,7 @@ export const handler = createSenderHandler({
   // text is read and compiled once per container, by a compiler imported on the first override.
   shopRenderers: createShopRenderers({
     defaults,
-    loadVersion: async (shopId, key, version) =>
-      (await getVersion(table, shopId, key, version))?.parts,
+    loadVersion: (shopId, key, version) => getVersionToSend(table, shopId, key, version),
     compiler: onFirstUse(() => loadTemplateCompiler(compilerPath)),
     onCompileError: (error, at) =>
       logger.error('a published template does not compile; its default is sent', { error, ...at }),

@@ -1,4 +1,5 @@
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
+import { createProviderTemplateReviews } from '../channels/sms-providers/provider-transports.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
 import { apiVerifiers } from '../config/console-verifiers.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
@@ -22,7 +23,7 @@ export const handler = onApiRoute(
     clock,
     logger,
     // The admin secret holds the shop's admin token hash; people's token hashes are in the table.
-    shops: shopsFor(secrets, 'admin'),
+    shops: shopsFor(secrets, 'admin', 'sms-providers'),
     defaults: onFirstUse(async () => {
       const { files, shopWords } = await loadTemplateSources(sourcesPath);
       return defaultTemplatesOf(files, shopWords);
@@ -50,6 +51,7 @@ export const handler = onApiRoute(
       ),
     },
     testSendsPerHour: numberEnv('TEST_SENDS_PER_HOUR', 5),
+    providerReviews: createProviderTemplateReviews(),
     verifiers: apiVerifiers(table),
   }),
 );

@@ -95,6 +95,18 @@ export const getVersion = async (
   return out.Item ? toVersion(out.Item) : undefined;
 };
 
+/** What the sender compiles of a published version: its parts and the providers' reviews. */
+export const getVersionToSend = async (
+  t: TableRef,
+  shopId: string,
+  key: string,
+  version: number,
+) => {
+  const v = await getVersion(t, shopId, key, version);
+  if (!v?.parts) return undefined;
+  return { ...v.parts, ...(v.providerApprovals ? { providerApprovals: v.providerApprovals } : {}) };
+};
+
 const auditPut = (t: TableRef, shopId: string, entry: AuditEntry) => ({
   Put: {
     TableName: t.tableName,
@@ -113,7 +125,7 @@ const auditPut = (t: TableRef, shopId: string, entry: AuditEntry) => ({
 
 /**
  * Writes one change whole or not at all: the override head (if its revision is still the one
- * read), the new version, the live pointer beside the shop item, and the audit entry.
+ * read), the new or reviewed version, the live pointer beside the shop item, and the audit entry.
  */
 export const writeChange = async (
   t: TableRef,
@@ -122,7 +134,7 @@ export const writeChange = async (
   expectedRevision: number,
   audit: AuditEntry,
 ): Promise<void> => {
-  const { override, version } = change;
+  const { override, version, versionUpdate } = change;
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
     {
       Put: {
@@ -142,6 +154,21 @@ export const writeChange = async (
     },
     auditPut(t, shopId, audit),
   ];
+  if (versionUpdate) {
+    // A provider's review changes beside the version; its text and number never do.
+    items.push({
+      Put: {
+        TableName: t.tableName,
+        Item: {
+          ...templateVersionKey(shopId, override.key, versionUpdate.version),
+          type: 'template-version',
+          key: override.key,
+          ...versionUpdate,
+        },
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    });
+  }
   if (version) {
     items.push({
       Put: {
@@ -155,6 +182,8 @@ export const writeChange = async (
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
+  }
+  if (version || versionUpdate) {
     items.push({
       Update: {
         TableName: t.tableName,

@@ -6,7 +6,7 @@ import {
   type CompiledTemplate,
   createTemplateRenderer,
 } from '../domain/rendering/template-registry.ts';
-import type { TemplateParts } from '../domain/templates/shop-template.ts';
+import type { ProviderApprovals, TemplateParts } from '../domain/templates/shop-template.ts';
 import { parseTemplateKey } from '../domain/templates/template-key.ts';
 import type { ShopRecord } from '../store/shop-store.ts';
 
@@ -20,7 +20,11 @@ export interface ShopRenderers {
 export interface ShopRenderersOptions {
   defaults: CompiledTemplate[];
   /** A published version's text as compiled; read only when not yet compiled in this process. */
-  loadVersion(shopId: string, key: string, version: number): Promise<TemplateParts | undefined>;
+  loadVersion(
+    shopId: string,
+    key: string,
+    version: number,
+  ): Promise<(TemplateParts & { providerApprovals?: ProviderApprovals }) | undefined>;
   /** The compiler, loaded on the first shop that has words of its own. */
   compiler: () => Promise<TemplateCompiler>;
   /** Compiled versions kept per process; past it the cache starts again (bounded memory). */
@@ -73,6 +77,44 @@ export const createShopRenderers = (o: ShopRenderersOptions): ShopRenderers => {
       return undefined;
     }
     if (!template) return undefined;
+    const approved = Object.entries(parts.providerApprovals ?? {}).flatMap(([provider, a]) =>
+      a?.state === 'approved' && a.code ? [{ provider, code: a.code, form: a.form }] : [],
+    );
+    if (approved.length) {
+      // Each parameter is its own one-expression template, compiled as the body is: the values
+      // sent to the provider are exactly what the body renders at those places.
+      const providerTemplates: NonNullable<CompiledTemplate['providerTemplates']> = {};
+      for (const { provider, code, form } of approved) {
+        let params: CompiledTemplate[];
+        try {
+          params = compile(
+            form.params.map((param, i) => ({
+              ...k,
+              channel: k.channel as Channel,
+              path: `${shopId}:${key}@${version}#${provider}.${param.key}`,
+              frontMatter: {},
+              body: `{{${param.expression}}}`,
+              bodyLine: 1,
+              template: `${k.template}#${i}`,
+            })),
+          );
+        } catch (err) {
+          // Without its parameters the approved template cannot be sent: the send fails and says so.
+          o.onCompileError?.(err as Error, { shopId, key, version });
+          continue;
+        }
+        providerTemplates[provider] = {
+          code,
+          params: (context) => {
+            const values = form.params.map(
+              (p, i) => [p.key, params[i]?.body(context) ?? ''] as const,
+            );
+            return provider === 'aliyun' ? Object.fromEntries(values) : values.map(([, v]) => v);
+          },
+        };
+      }
+      template = { ...template, providerTemplates };
+    }
     if (compiled.size >= maxCompiled) compiled.clear();
     compiled.set(id, template);
     return template;

@@ -344,6 +344,7 @@ export const sendFollowUp = async (
     }
     let message: OutgoingMessage;
     let used: RenderedMessage['template'];
+    let renderedProviderTemplates: RenderedMessage['providerTemplates'];
     try {
       const rendered = renderer.render({
         flow: key.flow,
@@ -353,6 +354,7 @@ export const sendFollowUp = async (
         context,
       });
       used = rendered.template;
+      renderedProviderTemplates = rendered.providerTemplates;
       message = {
         id,
         shopId: key.shopId,
@@ -384,6 +386,19 @@ export const sendFollowUp = async (
         channel,
       });
       return 'failed';
+    }
+    if ('provider' in route && route.provider) {
+      // Aliyun and Tencent send only a template they approved, by its code and parameters.
+      const approved = renderedProviderTemplates?.[route.provider];
+      if (!approved) {
+        await outcome({
+          status: 'failed',
+          reason: `${route.provider} sends only templates it approved, and ${used.key}${used.version !== undefined ? ` v${used.version}` : ' (the default)'} has no approved ${route.provider} template: publish the shop's own words and have them reviewed`,
+          channel,
+        });
+        return 'failed';
+      }
+      message = { ...message, providerTemplate: approved };
     }
     if (toCustomer && !reserved) {
       const textHash = textHashOf(`${message.subject ?? ''}\n${message.body}`);

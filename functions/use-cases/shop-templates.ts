@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChannelTransport } from '../channels/channel.ts';
+import type { TemplateReviews } from '../channels/sms-providers/template-review.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import { may } from '../domain/access/roles.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -11,10 +12,22 @@ import {
   TemplateNotFoundError,
   ValidationError,
 } from '../domain/errors.ts';
-import { contextSchemaFor, describeFields, FLOWS } from '../domain/rendering/context-schema.ts';
+import {
+  contextSchemaFor,
+  describeFields,
+  FLOWS,
+  flowSpec,
+  templateSpec,
+} from '../domain/rendering/context-schema.ts';
 import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
 import { HELPER_NAMES } from '../domain/rendering/helpers.ts';
 import { buildMessageContext, maskPhone } from '../domain/rendering/message-context.ts';
+import {
+  deriveProviderTemplate,
+  fillProviderText,
+  providerParams,
+} from '../domain/rendering/provider-template.ts';
+import { sampleContext } from '../domain/rendering/sample-context.ts';
 import { chinaBilledText, countSmsParts } from '../domain/rendering/sms-parts.ts';
 import { parseTemplateFile } from '../domain/rendering/template-file.ts';
 import type { TemplateSource } from '../domain/rendering/template-source.ts';
@@ -22,10 +35,19 @@ import type { Shop } from '../domain/shop/shop-settings.ts';
 import type { AuditAction, AuditEntry } from '../domain/templates/audit.ts';
 import { lineDiff } from '../domain/templates/line-diff.ts';
 import {
+  holdForReview,
+  type ReviewOutcome,
+  type ReviewProvider,
+  recordReview,
+  reviewProvidersFor,
+  sameOutcome,
+} from '../domain/templates/provider-review.ts';
+import {
   approve,
   type Change,
   type DefaultBase,
   defaultChanged,
+  type ProviderTemplateForm,
   publish,
   removeOverride,
   rollback,
@@ -43,6 +65,7 @@ import {
 } from '../domain/templates/template-key.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { readOrderPartition } from '../store/order-store.ts';
+import type { ShopRecord } from '../store/shop-store.ts';
 import {
   appendAudit,
   getOverride,
@@ -56,6 +79,7 @@ import { takeTestSend } from '../store/test-send-limit-store.ts';
 import type { ShopWords } from '../template-check/banned-wording.ts';
 import { type CheckInput, checkTemplates } from '../template-check/check-templates.ts';
 import { previewMessage } from '../template-check/preview-message.ts';
+import { checkProviderTemplates } from '../template-check/provider-check.ts';
 import type { Finding } from '../template-check/rules.ts';
 import { smsCost } from '../template-check/sms-prices.ts';
 
@@ -100,6 +124,8 @@ export interface ShopTemplatesDeps {
   /** The real channels a test send goes through (the outbox locally). */
   testTransports: { sms: ChannelTransport; email: ChannelTransport };
   testSendsPerHour: number;
+  /** A shop's Aliyun or Tencent template API; undefined where it has no credentials for it. */
+  providerReviews?: (record: ShopRecord, provider: ReviewProvider) => TemplateReviews | undefined;
 }
 
 const baseOf = (deps: ShopTemplatesDeps, key: string): DefaultBase => {
@@ -130,10 +156,56 @@ const checkInputOf = (key: string, text: string): CheckInput => {
  * The template check on one text, as `templates:check --json` reports it. The locale-fallback
  * rule is left out: a shop's single template always has the shipped ones to fall back to.
  */
-export const checkText = (deps: ShopTemplatesDeps, key: string, text: string): Finding[] =>
-  checkTemplates([checkInputOf(key, text)], deps.defaults.shopWords).findings.filter(
+export const checkText = (
+  deps: ShopTemplatesDeps,
+  key: string,
+  text: string,
+  providers: readonly ReviewProvider[] = [],
+): Finding[] => {
+  const input = checkInputOf(key, text);
+  const findings = checkTemplates([input], deps.defaults.shopWords).findings.filter(
     (f) => f.rule !== 'locale-fallback',
   );
+  // A shop whose texts go through Aliyun or Tencent: also what those providers' reviews refuse.
+  for (const provider of providers)
+    for (const report of checkProviderTemplates([input], provider))
+      findings.push(...report.findings);
+  return findings;
+};
+
+const reviewProvidersOf = (shop: Shop | undefined, key: string): ReviewProvider[] =>
+  shop ? reviewProvidersFor(shop.settings.sms, parseTemplateKey(key) as TemplateKey) : [];
+
+const categoryOf = (key: string) => {
+  const k = parseTemplateKey(key) as TemplateKey;
+  const flow = flowSpec(k.flow);
+  return (flow && templateSpec(flow, k.template)?.category) || 'transactional';
+};
+
+/** Each provider's form of a text the check passed (so every derivation succeeds). */
+const providerForms = (
+  key: string,
+  text: string,
+  providers: readonly ReviewProvider[],
+): Partial<Record<ReviewProvider, ProviderTemplateForm>> => {
+  const body = partsOf(key, text).body;
+  const category = categoryOf(key);
+  const forms: Partial<Record<ReviewProvider, ProviderTemplateForm>> = {};
+  for (const p of providers) {
+    const d = deriveProviderTemplate(
+      body,
+      p,
+      category === 'marketing' ? 'marketing' : 'transactional',
+    );
+    if (!d.ok) throw new TemplateCheckFailedError(d.issues);
+    forms[p] = {
+      text: d.form.text,
+      signature: d.form.signature,
+      params: d.form.params.map(({ key: k, expression }) => ({ key: k, expression })),
+    };
+  }
+  return forms;
+};
 
 const errorsOf = (findings: Finding[]) => findings.filter((f) => f.severity === 'error');
 
@@ -180,6 +252,7 @@ export const listTemplates = async (deps: ShopTemplatesDeps, shopId: string) => 
         hasDefault: deps.defaults.texts.has(key),
         draft: !!head?.draft,
         pendingApproval: !!head?.draft?.pendingApproval,
+        ...(head?.awaitingProvider ? { awaitingProvider: head.awaitingProvider } : {}),
         defaultChanged: drift !== false,
       };
     }),
@@ -199,8 +272,14 @@ export const variablesOf = (key: string) => {
   };
 };
 
-export const getTemplate = async (deps: ShopTemplatesDeps, shopId: string, key: string) => {
+export const getTemplate = async (
+  deps: ShopTemplatesDeps,
+  shopId: string,
+  key: string,
+  shop?: Shop,
+) => {
   const head = await getOverride(deps.table, shopId, key);
+  const providers = reviewProvidersOf(shop, key);
   const defaultText = deps.defaults.texts.get(key);
   const text = effectiveText(deps, key, head);
   return {
@@ -217,9 +296,11 @@ export const getTemplate = async (deps: ShopTemplatesDeps, shopId: string, key: 
           savedAt: head.draft.savedAt,
           savedBy: head.draft.savedBy,
           ...(head.draft.pendingApproval ? { pendingApproval: head.draft.pendingApproval } : {}),
-          findings: checkText(deps, key, head.draft.text),
+          findings: checkText(deps, key, head.draft.text, providers),
         }
       : null,
+    ...(providers.length ? { reviewedBy: providers } : {}),
+    ...(head?.awaitingProvider ? { awaitingProvider: head.awaitingProvider } : {}),
     default: defaultText === undefined ? null : { text: defaultText, hash: sha256(defaultText) },
     defaultChanged: driftOf(deps, key, head),
     variables: variablesOf(key),
@@ -277,23 +358,62 @@ const guardHistory = (head: TemplateOverride | undefined) => {
     throw new ConflictError(`this template has ${head.latestVersion} versions, the most kept`);
 };
 
+export type PublishOutcome =
+  | { status: 'published'; version: number }
+  | { status: 'pending_approval' }
+  /** Published as a version, not yet live: the SMS providers review it first. */
+  | { status: 'pending_provider_review'; version: number; providers: ReviewProvider[] };
+
+/** A change that adds a version, held for the providers' review where the shop needs it. */
+const heldChange = (
+  key: string,
+  head: TemplateOverride | undefined,
+  change: Change,
+  providers: readonly ReviewProvider[],
+  by: string,
+  at: string,
+  carried?: TemplateVersion['providerApprovals'],
+): Change => {
+  const text = change.version?.text;
+  return holdForReview(head, withParts(key, change), {
+    providers,
+    forms: text !== undefined && providers.length ? providerForms(key, text, providers) : {},
+    ...(carried ? { carried } : {}),
+    at,
+    by,
+  });
+};
+
+const outcomeOf = (change: Change, providers: ReviewProvider[]): PublishOutcome => {
+  const version = change.version?.version ?? 0;
+  return change.override.awaitingProvider?.version === version
+    ? { status: 'pending_provider_review', version, providers }
+    : { status: 'published', version };
+};
+
 export const publishTemplate = async (
   deps: ShopTemplatesDeps,
   p: Principal,
   shop: Shop,
   key: string,
-): Promise<{ status: 'published'; version: number } | { status: 'pending_approval' }> => {
+): Promise<PublishOutcome> => {
   const head = await getOverride(deps.table, p.shopId, key);
   if (!head?.draft) throw new ConflictError('there is no draft to publish: save one first');
   guardHistory(head);
-  const errors = errorsOf(checkText(deps, key, head.draft.text));
+  const providers = reviewProvidersOf(shop, key);
+  const errors = errorsOf(checkText(deps, key, head.draft.text, providers));
   if (errors.length) throw new TemplateCheckFailedError(errors);
   // Someone who may not publish asks a publisher to, whatever the shop's setting.
   const requireApproval = shop.settings.templates.requireApproval || !may(p.role, 'publish');
   if (requireApproval && head.draft.pendingApproval) return { status: 'pending_approval' };
   const at = deps.clock.now().toISOString();
   const result = publish(head, { actor: p.actor, at, requireApproval });
-  const change = withParts(key, result);
+  const change =
+    result.status === 'published'
+      ? heldChange(key, head, result, providers, p.actor, at)
+      : withParts(key, result);
+  const outcome: PublishOutcome =
+    result.status === 'published' ? outcomeOf(change, providers) : { status: 'pending_approval' };
   await writeChange(
     deps.table,
     p.shopId,
@@ -301,21 +421,29 @@ export const publishTemplate = async (
     head.revision,
     audit(p, at, result.status === 'published' ? 'published' : 'publish_requested', key, {
       ...(change.version ? { version: change.version.version } : {}),
+      ...(outcome.status === 'pending_provider_review'
+        ? { detail: { awaiting: outcome.providers.join(', ') } }
+        : {}),
     }),
   );
-  return result.status === 'published' && change.version
-    ? { status: 'published', version: change.version.version }
-    : { status: 'pending_approval' };
+  return outcome;
 };
 
-export const approveTemplate = async (deps: ShopTemplatesDeps, p: Principal, key: string) => {
+export const approveTemplate = async (
+  deps: ShopTemplatesDeps,
+  p: Principal,
+  shop: Shop,
+  key: string,
+): Promise<PublishOutcome> => {
   const head = await getOverride(deps.table, p.shopId, key);
   guardHistory(head);
   const at = deps.clock.now().toISOString();
-  const change = withParts(key, approve(head, { actor: p.actor, at }));
+  const providers = reviewProvidersOf(shop, key);
+  const approved = approve(head, { actor: p.actor, at });
   // The check may have changed with a deploy since the publish was asked for.
-  const errors = errorsOf(checkText(deps, key, change.version?.text ?? ''));
+  const errors = errorsOf(checkText(deps, key, approved.version?.text ?? '', providers));
   if (errors.length) throw new TemplateCheckFailedError(errors);
+  const change = heldChange(key, head, approved, providers, p.actor, at);
   await writeChange(
     deps.table,
     p.shopId,
@@ -323,15 +451,16 @@ export const approveTemplate = async (deps: ShopTemplatesDeps, p: Principal, key
     head?.revision ?? 0,
     audit(p, at, 'approved', key, { version: change.version?.version ?? 0 }),
   );
-  return { version: change.version?.version ?? 0 };
+  return outcomeOf(change, providers);
 };
 
 export const rollbackTemplate = async (
   deps: ShopTemplatesDeps,
   p: Principal,
+  shop: Shop,
   key: string,
   body: { version: number },
-) => {
+): Promise<PublishOutcome> => {
   const head = await getOverride(deps.table, p.shopId, key);
   guardHistory(head);
   const target = await getVersion(deps.table, p.shopId, key, body.version);
@@ -340,7 +469,21 @@ export const rollbackTemplate = async (
       { path: 'version', message: `${key} has no version ${body.version}` },
     ]);
   const at = deps.clock.now().toISOString();
-  const change = withParts(key, rollback(head, target, { actor: p.actor, at }));
+  const providers = reviewProvidersOf(shop, key);
+  if (providers.length && target.text !== undefined) {
+    const errors = errorsOf(checkText(deps, key, target.text, providers));
+    if (errors.length) throw new TemplateCheckFailedError(errors);
+  }
+  // The same text a provider approved keeps its code: a rollback to it sends at once.
+  const change = heldChange(
+    key,
+    head,
+    rollback(head, target, { actor: p.actor, at }),
+    providers,
+    p.actor,
+    at,
+    target.providerApprovals,
+  );
   await writeChange(
     deps.table,
     p.shopId,
@@ -351,7 +494,7 @@ export const rollbackTemplate = async (
       detail: { to: body.version },
     }),
   );
-  return { version: change.version?.version ?? 0 };
+  return outcomeOf(change, providers);
 };
 
 export const removeTemplateOverride = async (
@@ -364,7 +507,12 @@ export const removeTemplateOverride = async (
   const head = await getOverride(deps.table, p.shopId, key);
   guardHistory(head);
   const at = deps.clock.now().toISOString();
-  const change = removeOverride(head, { actor: p.actor, at, basedOn: baseOf(deps, key) });
+  // Back to the default ends any wait for a provider's review of a newer version.
+  const change = holdForReview(
+    head,
+    removeOverride(head, { actor: p.actor, at, basedOn: baseOf(deps, key) }),
+    { providers: [], forms: {}, at, by: p.actor },
+  );
   await writeChange(
     deps.table,
     p.shopId,
@@ -390,7 +538,7 @@ export const templateVersions = async (deps: ShopTemplatesDeps, shopId: string, 
         by: v.by,
         ...(v.requestedBy ? { requestedBy: v.requestedBy } : {}),
         ...(v.rolledBackFrom !== undefined ? { rolledBackFrom: v.rolledBackFrom } : {}),
-        ...(v.providerApproval ? { providerApproval: v.providerApproval } : {}),
+        ...(v.providerApprovals ? { providerApprovals: v.providerApprovals } : {}),
         source: v.kind === 'remove' ? 'default' : 'shop',
         text: textOf(v),
         diff: lineDiff(before, textOf(v), {
@@ -400,6 +548,229 @@ export const templateVersions = async (deps: ShopTemplatesDeps, shopId: string, 
       };
     }),
   };
+};
+
+/** Where the providers' review is recorded by hand when a shop submits in the provider's console. */
+const manualStep = (key: string, version: number, provider: ReviewProvider) =>
+  `PUT /v1/shops/{shopId}/templates/${key}/versions/${version}/provider-review/${provider}`;
+
+const reviewedVersion = async (
+  deps: ShopTemplatesDeps,
+  shopId: string,
+  key: string,
+  version: number,
+) => {
+  const [head, v] = await Promise.all([
+    getOverride(deps.table, shopId, key),
+    getVersion(deps.table, shopId, key, version),
+  ]);
+  if (!head || !v)
+    throw new ValidationError('no such version', [
+      { path: 'version', message: `${key} has no version ${version}` },
+    ]);
+  return { head, version: v };
+};
+
+/** A version's reviews as the API shows them: state, code, reason, and the text each reviews. */
+const reviewsOf = (key: string, v: TemplateVersion, head: TemplateOverride) => ({
+  key,
+  version: v.version,
+  live: head.live?.version === v.version,
+  awaiting: head.awaitingProvider?.version === v.version,
+  providerApprovals: v.providerApprovals ?? {},
+});
+
+const writeReview = async (
+  deps: ShopTemplatesDeps,
+  p: Principal,
+  shop: Shop,
+  key: string,
+  state: { head: TemplateOverride; version: TemplateVersion },
+  provider: ReviewProvider,
+  outcome: ReviewOutcome,
+  by: string,
+  action: 'provider_review_submitted' | 'provider_review_recorded',
+) => {
+  const at = deps.clock.now().toISOString();
+  const change = recordReview(state.head, state.version, {
+    provider,
+    outcome,
+    providers: reviewProvidersOf(shop, key),
+    at,
+    by,
+  });
+  await writeChange(
+    deps.table,
+    p.shopId,
+    change,
+    state.head.revision,
+    audit(p, at, action, key, {
+      version: state.version.version,
+      detail: {
+        provider,
+        state: outcome.state,
+        ...(outcome.code ? { code: outcome.code } : {}),
+        ...(change.override.live?.version === state.version.version &&
+        state.head.live?.version !== state.version.version
+          ? { live: true }
+          : {}),
+      },
+    }),
+  );
+  return reviewsOf(key, change.versionUpdate ?? state.version, change.override);
+};
+
+/** An example of the text with sample values: both providers' reviewers ask for one. */
+const exampleText = (key: string, form: ProviderTemplateForm, provider: ReviewProvider) => {
+  const k = parseTemplateKey(key) as TemplateKey;
+  const flow = flowSpec(k.flow);
+  const category = categoryOf(key);
+  const schema = flow && contextSchemaFor(flow, k.channel, category);
+  if (!schema) return form.text;
+  const context = sampleContext({
+    schema,
+    locale: k.locale,
+    flow: k.flow,
+    template: k.template,
+    channel: k.channel,
+    category,
+    kind: 'sample',
+  });
+  return fillProviderText({ provider, ...form }, providerParams({ provider, ...form }, context));
+};
+
+/** Aliyun asks each variable's kind (TemplateRule); read off the expression that fills it. */
+const aliyunKinds = (form: ProviderTemplateForm): Record<string, string> =>
+  Object.fromEntries(
+    form.params.map(({ key, expression }) => [
+      key,
+      /^(date|time|datetime)\b/.test(expression)
+        ? 'time'
+        : /tracking.*number/i.test(expression)
+          ? 'tracking_number'
+          : /customer\.name/.test(expression)
+            ? 'user_nick'
+            : 'others',
+    ]),
+  );
+
+/** Sends a version to a provider's review through its template API, when the shop gave us one. */
+export const submitProviderReview = async (
+  deps: ShopTemplatesDeps,
+  p: Principal,
+  record: ShopRecord,
+  key: string,
+  version: number,
+  provider: ReviewProvider,
+) => {
+  const state = await reviewedVersion(deps, p.shopId, key, version);
+  const review = state.version.providerApprovals?.[provider];
+  if (!review)
+    throw new ConflictError(
+      `version ${version} is not for ${provider}'s review (this shop's settings.sms.providers do not route texts through it, or the version was published before they did)`,
+    );
+  if (review.submittedAt || review.state !== 'pending')
+    throw new ConflictError(
+      `version ${version} was already submitted to ${provider} (${review.state}${review.code ? `, ${review.code}` : ''}); refresh to read its review`,
+    );
+  const reviews = deps.providerReviews?.(record, provider);
+  if (!reviews)
+    throw new ConflictError(
+      `this shop has no ${provider} API access configured here: submit the text in the ${provider} console and record the code with ${manualStep(key, version, provider)}`,
+    );
+  const k = parseTemplateKey(key) as TemplateKey;
+  const category = categoryOf(key) === 'marketing' ? 'marketing' : 'transactional';
+  const { code } = await reviews.submit({
+    // Aliyun's limit is 30 characters; the key and version keep names apart within a shop.
+    name: `${k.flow}-${k.template}-v${version}`.slice(0, 30),
+    text: review.form.text,
+    category,
+    remark:
+      `${category === 'marketing' ? '会员营销' : '订单通知'}（${k.flow}/${k.template}），示例：${exampleText(key, review.form, provider)}`.slice(
+        0,
+        500,
+      ),
+    ...(provider === 'aliyun' ? { variableKinds: aliyunKinds(review.form) } : {}),
+  });
+  return writeReview(
+    deps,
+    p,
+    record.shop,
+    key,
+    state,
+    provider,
+    { state: 'pending', code, submittedAt: deps.clock.now().toISOString() },
+    p.actor,
+    'provider_review_submitted',
+  );
+};
+
+/** Reads each submitted review's state from its provider; a change is recorded (and may go live). */
+export const refreshProviderReview = async (
+  deps: ShopTemplatesDeps,
+  p: Principal,
+  record: ShopRecord,
+  key: string,
+  version: number,
+) => {
+  let state = await reviewedVersion(deps, p.shopId, key, version);
+  let answer = reviewsOf(key, state.version, state.head);
+  for (const [name, review] of Object.entries(state.version.providerApprovals ?? {})) {
+    const provider = name as ReviewProvider;
+    if (review?.state !== 'pending' || !review.code) continue;
+    const reviews = deps.providerReviews?.(record, provider);
+    if (!reviews) continue;
+    const outcome = await reviews.status(review.code);
+    if (sameOutcome(review, outcome)) continue;
+    answer = await writeReview(
+      deps,
+      p,
+      record.shop,
+      key,
+      state,
+      provider,
+      outcome,
+      'provider',
+      'provider_review_recorded',
+    );
+    state = await reviewedVersion(deps, p.shopId, key, version);
+  }
+  return answer;
+};
+
+/** A review recorded by hand: the code pasted back from the provider's console, or its refusal. */
+export const recordProviderReview = async (
+  deps: ShopTemplatesDeps,
+  p: Principal,
+  shop: Shop,
+  key: string,
+  version: number,
+  provider: ReviewProvider,
+  outcome: ReviewOutcome,
+) => {
+  const state = await reviewedVersion(deps, p.shopId, key, version);
+  return writeReview(
+    deps,
+    p,
+    shop,
+    key,
+    state,
+    provider,
+    outcome,
+    p.actor,
+    'provider_review_recorded',
+  );
+};
+
+/** Each version's reviews (the console's review panel). */
+export const providerReviewOf = async (
+  deps: ShopTemplatesDeps,
+  shopId: string,
+  key: string,
+  version: number,
+) => {
+  const state = await reviewedVersion(deps, shopId, key, version);
+  return reviewsOf(key, state.version, state.head);
 };
 
 const mask = (name: string): string => `${[...name][0] ?? ''}**`;

@@ -9,7 +9,7 @@ export interface ShopTemplatesProps {
   config: StageConfig;
   table: Table;
   environment: Record<string, string>;
-  allowShopSecrets: (fn: FollowUpFunction, purpose: 'admin') => void;
+  allowShopSecrets: (fn: FollowUpFunction, purpose: 'admin' | 'sms-providers') => void;
 }
 
 /** The partitions the templates API writes: overrides and versions, the audit log, test counters. */
@@ -50,6 +50,8 @@ export class ShopTemplates extends Construct {
     const fn = this.fn.fn;
     props.table.grantReadData(fn);
     props.allowShopSecrets(this.fn, 'admin');
+    // A shop's Aliyun / Tencent keys, to submit its SMS templates for review and read the verdict.
+    props.allowShopSecrets(this.fn, 'sms-providers');
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],

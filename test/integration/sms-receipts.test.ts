@@ -9,6 +9,7 @@ import {
   type LocalStack,
 } from '../../local/stack.ts';
 import { customer, emit, hoursAfter, nextLocal, sent } from '../support/flow-helpers.ts';
+import { publishForReview, recordApproval } from '../support/provider-review.ts';
 import { startTestStack, timeline } from '../support/test-stack.ts';
 import { readFollowUps } from '../support/timeline-direct.ts';
 
@@ -34,6 +35,16 @@ beforeAll(async () => {
     adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)],
     smsReceiptToken: TOKEN,
   });
+  // Tencent sends only a template it approved: the shop's own confirmation, with its code.
+  const key = 'order-confirmation/confirmation/sms/zh-CN';
+  const version = await publishForReview(
+    stack,
+    DEMO_ADMIN_TOKEN,
+    'demo',
+    key,
+    '---\ndescription: 付款后的订单确认\ncategory: transactional\n---\n【{{shop.name}}】您好，您的订单已付款，我们会尽快发货。\n',
+  );
+  await recordApproval(stack, DEMO_ADMIN_TOKEN, 'demo', key, version, 'tencent', '1234567');
 });
 afterAll(async () => {
   await stack?.stop();

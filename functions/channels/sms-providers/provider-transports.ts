@@ -4,6 +4,11 @@ import type { SmsProvider } from '../../domain/shop/shop-settings.ts';
 import type { ShopRecord } from '../../store/shop-store.ts';
 import type { ChannelTransport } from '../channel.ts';
 import { aliyunClientFor, createAliyunSmsTransport } from './aliyun.ts';
+import {
+  createAliyunTemplateReviews,
+  createTencentTemplateReviews,
+  type TemplateReviews,
+} from './template-review.ts';
 import { createTencentSmsTransport, tencentClientFor } from './tencent.ts';
 
 /**
@@ -37,5 +42,32 @@ export const createProviderTransports = () => {
       );
     }
     return undefined;
+  };
+};
+
+/** Each shop's template review API (Aliyun, Tencent), made on first use per account like the transports. */
+export const createProviderTemplateReviews = () => {
+  const made = new Map<string, TemplateReviews>();
+  return (
+    record: ShopRecord,
+    provider: Exclude<SmsProvider, 'aws'>,
+  ): TemplateReviews | undefined => {
+    const account = record.smsProviders?.[provider];
+    if (!account) return undefined;
+    const key = createHash('sha256')
+      .update(JSON.stringify({ shop: record.shop.id, provider, account }))
+      .digest('hex');
+    const known = made.get(key);
+    if (known) return known;
+    const aliyun = record.smsProviders?.aliyun;
+    const tencent = record.smsProviders?.tencent;
+    const reviews =
+      provider === 'aliyun' && aliyun
+        ? createAliyunTemplateReviews(onFirstUse(aliyunClientFor(aliyun)), aliyun)
+        : provider === 'tencent' && tencent
+          ? createTencentTemplateReviews(onFirstUse(tencentClientFor(tencent)))
+          : undefined;
+    if (reviews) made.set(key, reviews);
+    return reviews;
   };
 };

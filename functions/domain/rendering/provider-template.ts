@@ -264,7 +264,12 @@ export interface ProviderMessage {
 }
 
 /** The parameter values for one message, computed from the same context the renderer gets. */
-export const providerParams = (form: ProviderForm, context: object): ProviderMessage => {
+/** A form as stored beside a version: its parameters without their place in the source. */
+export type StoredProviderForm = Omit<ProviderForm, 'params'> & {
+  params: Pick<ProviderParam, 'key' | 'expression'>[];
+};
+
+export const providerParams = (form: StoredProviderForm, context: object): ProviderMessage => {
   const signName =
     'fixed' in form.signature ? form.signature.fixed : evaluate(form.signature.expression, context);
   const values = form.params.map((p) => [p.key, evaluate(p.expression, context)] as const);
@@ -275,7 +280,7 @@ export const providerParams = (form: ProviderForm, context: object): ProviderMes
 };
 
 /** What the customer receives: the approved text with the parameters filled in, signature first. */
-export const fillProviderText = (form: ProviderForm, message: ProviderMessage): string => {
+export const fillProviderText = (form: StoredProviderForm, message: ProviderMessage): string => {
   const body =
     form.provider === 'aliyun'
       ? form.text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, name: string) =>

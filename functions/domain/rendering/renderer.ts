@@ -16,6 +16,10 @@ export interface RenderedMessage {
   subject?: string;
   body: string;
   html?: string;
+  /** Provider name → the approved template's code and this message's parameters (China SMS). */
+  providerTemplates?: Partial<
+    Record<string, { code: string; params: Record<string, string> | string[] }>
+  >;
 }
 
 export interface Renderer {

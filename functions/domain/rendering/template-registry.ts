@@ -11,6 +11,16 @@ export interface CompiledTemplate {
   version?: number;
   subject?: (context: unknown) => string;
   body: (context: unknown) => string;
+  /**
+   * For a version an SMS provider approved (Aliyun, Tencent): its code there, and the parameter
+   * values for a context, computed from the same expressions the body renders.
+   */
+  providerTemplates?: Partial<
+    Record<
+      string,
+      { code: string; params: (context: unknown) => Record<string, string> | string[] }
+    >
+  >;
 }
 
 /** Runtime options for every call: templates never see prototype properties or methods. */
@@ -69,11 +79,21 @@ export const createTemplateRenderer = (templates: CompiledTemplate[]): Renderer 
         ...(entry.version !== undefined ? { version: entry.version } : {}),
       };
       if (entry.channel !== 'email') {
+        const provider = entry.providerTemplates;
         return {
           locale: entry.locale,
           template,
           body,
           ...(subject !== undefined ? { subject } : {}),
+          ...(provider
+            ? {
+                providerTemplates: Object.fromEntries(
+                  Object.entries(provider).flatMap(([name, t]) =>
+                    t ? [[name, { code: t.code, params: t.params(context) }]] : [],
+                  ),
+                ),
+              }
+            : {}),
         };
       }
       return {

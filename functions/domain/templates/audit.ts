@@ -8,6 +8,9 @@ export const AUDIT_ACTIONS = [
   'rolled_back',
   'override_removed',
   'test_sent',
+  // An SMS provider's review of a version (Aliyun, Tencent): sent for review, or its verdict.
+  'provider_review_submitted',
+  'provider_review_recorded',
   // Not a template's: the shop's settings and staff changes to a contact's preference.
   'settings_changed',
   'contact_opted_out',

@@ -7,16 +7,35 @@ export interface DefaultBase {
 }
 
 /**
- * Room for a provider's own review of a version (China SMS: Aliyun, Tencent review each template):
- * kept beside the version it is about, never instead of it.
+ * The template as one provider reviews it (derived from the version's body when it was
+ * published): the fixed text with its parameters, and the expression that fills each one.
+ */
+export interface ProviderTemplateForm {
+  text: string;
+  signature: { fixed: string } | { expression: string };
+  params: { key: string; expression: string }[];
+}
+
+/**
+ * A provider's own review of a version (China SMS: Aliyun and Tencent send only reviewed
+ * templates): kept beside the version it is about, never instead of it.
+ * pending without `submittedAt`: derived, not yet sent for review.
  */
 export interface ProviderApproval {
-  provider: string;
   state: 'pending' | 'approved' | 'rejected';
+  form: ProviderTemplateForm;
+  /** The provider's template code (Aliyun `SMS_…`) or id (Tencent), once it has one. */
   code?: string;
+  /** The provider's reason for a rejection, as it gave it. */
   reason?: string;
+  submittedAt?: string;
+  /** When the state was last set, and by whom (a person, or `provider` when read from it). */
   at: string;
+  by: string;
 }
+
+/** Provider name → its review of one version. */
+export type ProviderApprovals = Partial<Record<string, ProviderApproval>>;
 
 /** A template's body and, for email, its subject: what is compiled. */
 export interface TemplateParts {
@@ -39,7 +58,8 @@ export interface TemplateVersion {
   requestedBy?: string;
   rolledBackFrom?: number;
   basedOn: DefaultBase;
-  providerApproval?: ProviderApproval;
+  /** For a shop whose texts go through Aliyun or Tencent: each provider's review of this text. */
+  providerApprovals?: ProviderApprovals;
 }
 
 export interface Draft {
@@ -61,12 +81,19 @@ export interface TemplateOverride {
   latestVersion: number;
   /** Bumped by every change; a write expects the revision it read (optimistic locking). */
   revision: number;
+  /**
+   * A published version waiting for the SMS providers' review; `live` keeps the last approved
+   * one sending meanwhile.
+   */
+  awaitingProvider?: { version: number; since: string };
 }
 
 export interface Change {
   override: TemplateOverride;
   /** The version this change adds to the history, if any. */
   version?: TemplateVersion;
+  /** An existing version whose provider reviews changed (history's text never changes). */
+  versionUpdate?: TemplateVersion;
 }
 
 const empty = (key: string): TemplateOverride => ({ key, latestVersion: 0, revision: 0 });
