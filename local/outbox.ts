@@ -16,6 +16,8 @@ export interface OutboxEntry {
   sentAt: string;
   /** A template test send (POST …/test-send), not a customer message. */
   test?: boolean;
+  /** What Aliyun or Tencent would be sent: the approved template's code and its parameters. */
+  providerTemplate?: OutgoingMessage['providerTemplate'];
 }
 
 export interface Outbox extends ChannelTransport {
@@ -55,6 +57,7 @@ export const createOutbox = (path: string | undefined, clock: Clock): Outbox => 
         body: message.body,
         sentAt: clock.now().toISOString(),
         ...(message.data?.test === true ? { test: true } : {}),
+        ...(message.providerTemplate ? { providerTemplate: message.providerTemplate } : {}),
       };
       if (path) appendFileSync(path, `${JSON.stringify(entry)}\n`);
       entries.push(entry);
