@@ -14,6 +14,7 @@ import type {
   getTemplate,
   listTemplates,
   previewTemplate,
+  providerReviewOf,
   templateVersions,
   testSendTemplate,
 } from '../../functions/use-cases/shop-templates.ts';
@@ -30,7 +31,11 @@ export type TemplatePreview = Awaited<ReturnType<typeof previewTemplate>> & {
 export type TemplateVersions = Awaited<ReturnType<typeof templateVersions>>;
 export type TestSent = Awaited<ReturnType<typeof testSendTemplate>>;
 export type AuditLog = Awaited<ReturnType<typeof auditLog>>;
-export type PublishResult = { version: number } | { status: 'pending_approval' };
+export type PublishResult =
+  | { version: number }
+  | { status: 'pending_approval' }
+  | { status: 'pending_provider_review'; version: number; providers: string[] };
+export type ProviderReview = Awaited<ReturnType<typeof providerReviewOf>>;
 export type TimelineFollowUp = OrderTimeline['followUps'][number];
 export type {
   ContactChannel,
@@ -76,6 +81,14 @@ export interface Api {
   rollback(key: string, version: number): Promise<unknown>;
   backToDefault(key: string): Promise<unknown>;
   versions(key: string): Promise<TemplateVersions>;
+  submitReview(key: string, version: number, provider: string): Promise<ProviderReview>;
+  refreshReview(key: string, version: number): Promise<ProviderReview>;
+  recordApproval(
+    key: string,
+    version: number,
+    provider: string,
+    code: string,
+  ): Promise<ProviderReview>;
   audit(): Promise<AuditLog>;
   /** Where the browser loads a preview document: the API's own path, outside the console routes. */
   documentUrl(path: string): string;
@@ -135,6 +148,16 @@ export const createApi = (apiBase: string, shopId: string, idToken: () => string
     rollback: (key, version) => call('POST', `${templatePath(key)}/rollback`, { version }),
     backToDefault: (key) => call('DELETE', templatePath(key)),
     versions: (key) => call('GET', `${templatePath(key)}/versions`),
+    submitReview: (key, version, provider) =>
+      call('POST', `${templatePath(key)}/versions/${version}/provider-review`, { provider }),
+    refreshReview: (key, version) =>
+      call('POST', `${templatePath(key)}/versions/${version}/provider-review/refresh`),
+    recordApproval: (key, version, provider, code) =>
+      call(
+        'PUT',
+        `${templatePath(key)}/versions/${version}/provider-review/${encodeURIComponent(provider)}`,
+        { state: 'approved', code },
+      ),
     audit: () => call('GET', '/audit'),
     documentUrl: (path) => `${apiBase.replace(/\/console-api$/, '')}${path}`,
   };

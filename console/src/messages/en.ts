@@ -221,6 +221,25 @@ export const en = {
   'editor.source.shop': "In force: the shop's version {version}",
   'editor.source.default': 'In force: the shipped default',
   'editor.readOnly': 'You can read this template; editing needs the editor role.',
+  'editor.inReview':
+    'Version {version} is in review by {providers}; the last approved version keeps sending.',
+  'editor.awaiting': 'Version {version} waits for the SMS providers’ review since {since}.',
+  'review.title': 'Review by {provider}',
+  'review.pending': 'pending',
+  'review.approved': 'approved',
+  'review.rejected': 'rejected',
+  'review.code': 'Template code: {code}',
+  'review.reason': 'Reason: {reason}',
+  'review.notSubmitted': 'Not submitted yet.',
+  'review.submittedAt': 'Submitted {at}.',
+  'review.text': 'Text for review',
+  'review.submit': 'Submit for review',
+  'review.submitted': 'Submitted to {provider}.',
+  'review.refresh': 'Check the review',
+  'review.refreshed': 'Review state read from the provider.',
+  'review.pasteCode': 'Approved code from the provider’s console',
+  'review.recordApproved': 'Record approval',
+  'review.recorded': 'Approval recorded.',
 } as const;
 
 export type MessageKey = keyof typeof en;

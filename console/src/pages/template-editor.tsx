@@ -90,6 +90,129 @@ const Findings = ({ findings }: { findings: Finding[] }) => {
   );
 };
 
+type Version = TemplateVersions['versions'][number];
+
+/** One version's review by each SMS provider (Aliyun, Tencent), with what may be done by role. */
+const Reviews = ({
+  templateKey,
+  version,
+  canEdit,
+  canPublish,
+  when,
+  act,
+}: {
+  templateKey: string;
+  version: Version;
+  canEdit: boolean;
+  canPublish: boolean;
+  when: (iso: string) => string;
+  act: (work: () => Promise<unknown>, done: string) => void;
+}) => {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [codes, setCodes] = useState<Record<string, string>>({});
+  const reviews = Object.entries(version.providerApprovals ?? {});
+  if (!reviews.length) return null;
+  return (
+    <div class="reviews">
+      {reviews.map(([provider, r]) =>
+        r ? (
+          <section
+            key={provider}
+            class="review"
+            data-provider={provider}
+            data-review-state={r.state}
+            aria-label={t('review.title', { provider })}
+          >
+            <h3>
+              {t('review.title', { provider })}: {t(`review.${r.state}`)}
+            </h3>
+            {r.code ? <p>{t('review.code', { code: r.code })}</p> : null}
+            {r.reason ? (
+              <p class="notice error">{t('review.reason', { reason: r.reason })}</p>
+            ) : null}
+            <p>
+              {r.submittedAt
+                ? t('review.submittedAt', { at: when(r.submittedAt) })
+                : r.state === 'pending'
+                  ? t('review.notSubmitted')
+                  : null}
+            </p>
+            <p>
+              <strong>{t('review.text')}:</strong> <code data-review-text>{r.form.text}</code>
+            </p>
+            {r.state === 'pending' ? (
+              <div class="actions">
+                {canPublish && !r.submittedAt ? (
+                  <button
+                    type="button"
+                    data-action="submit-review"
+                    onClick={() =>
+                      act(
+                        () => api.submitReview(templateKey, version.version, provider),
+                        t('review.submitted', { provider }),
+                      )
+                    }
+                  >
+                    {t('review.submit')}
+                  </button>
+                ) : null}
+                {canEdit && r.submittedAt ? (
+                  <button
+                    type="button"
+                    data-action="refresh-review"
+                    onClick={() =>
+                      act(
+                        () => api.refreshReview(templateKey, version.version),
+                        t('review.refreshed'),
+                      )
+                    }
+                  >
+                    {t('review.refresh')}
+                  </button>
+                ) : null}
+                {canPublish ? (
+                  <form
+                    class="search"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      act(
+                        () =>
+                          api.recordApproval(
+                            templateKey,
+                            version.version,
+                            provider,
+                            (codes[provider] ?? '').trim(),
+                          ),
+                        t('review.recorded'),
+                      );
+                    }}
+                  >
+                    <Field id={`code-${version.version}-${provider}`} label={t('review.pasteCode')}>
+                      <input
+                        id={`code-${version.version}-${provider}`}
+                        value={codes[provider] ?? ''}
+                        maxLength={64}
+                        pattern="[A-Za-z0-9_\-]+"
+                        required
+                        onInput={(e) => {
+                          const value = e.currentTarget.value;
+                          setCodes((c) => ({ ...c, [provider]: value }));
+                        }}
+                      />
+                    </Field>
+                    <button type="submit">{t('review.recordApproved')}</button>
+                  </form>
+                ) : null}
+              </div>
+            ) : null}
+          </section>
+        ) : null,
+      )}
+    </div>
+  );
+};
+
 /** One template: the code editor, its live preview, and what may be done with it by role. */
 export default function TemplateEditor({ templateKey }: { templateKey: string }) {
   const { t, locale } = useI18n();
@@ -162,6 +285,7 @@ export default function TemplateEditor({ templateKey }: { templateKey: string })
   }, [templateKey]);
 
   const pending = view?.draft?.pendingApproval;
+
   return (
     <div class="editor" data-template={templateKey}>
       <p>
@@ -180,6 +304,14 @@ export default function TemplateEditor({ templateKey }: { templateKey: string })
       {pending ? (
         <p class="notice" data-pending="true">
           {t('editor.pendingBy', { actor: pending.requestedBy })}
+        </p>
+      ) : null}
+      {view?.awaitingProvider ? (
+        <p class="notice" data-awaiting-provider={view.awaitingProvider.version}>
+          {t('editor.awaiting', {
+            version: view.awaitingProvider.version,
+            since: when(view.awaitingProvider.since),
+          })}
         </p>
       ) : null}
       {!canEdit ? <p class="notice">{t('editor.readOnly')}</p> : null}
@@ -251,9 +383,14 @@ export default function TemplateEditor({ templateKey }: { templateKey: string })
                 await api.saveDraft(templateKey, text.current);
                 const result = await api.publish(templateKey);
                 await load();
-                return 'version' in result
-                  ? t('editor.published', { version: result.version })
-                  : t('editor.pending');
+                return 'status' in result && result.status === 'pending_provider_review'
+                  ? t('editor.inReview', {
+                      version: result.version,
+                      providers: result.providers.join(', '),
+                    })
+                  : 'version' in result
+                    ? t('editor.published', { version: result.version })
+                    : t('editor.pending');
               })
             }
           >
@@ -334,6 +471,20 @@ export default function TemplateEditor({ templateKey }: { templateKey: string })
                     {t('editor.versionBy', { kind: v.kind, actor: v.by, at: when(v.at) })}
                   </summary>
                   <pre class="diff">{v.diff}</pre>
+                  <Reviews
+                    templateKey={templateKey}
+                    version={v}
+                    canEdit={canEdit}
+                    canPublish={canPublish}
+                    when={when}
+                    act={(work, done) =>
+                      run(async () => {
+                        await work();
+                        await load();
+                        return done;
+                      })
+                    }
+                  />
                   {canPublish && v.kind !== 'remove' ? (
                     <button
                       type="button"
