@@ -315,6 +315,11 @@ export class FollowUpStack extends Stack {
             eventName: FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('FOLLOWUP#') } } },
           }),
+          // Steps planned on the order item are counted from the order's images.
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('ORDER') } } },
+          }),
         ],
       }),
     );

@@ -7,6 +7,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { countersForChange, type FollowUpImage } from '../domain/operations/flow-counters.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { applyCounterChanges } from '../store/flow-stats-store.ts';
+import { plannedOfOrderItem } from '../store/order-store.ts';
 import { FOLLOW_UP_SK_PREFIX } from '../store/table.ts';
 
 /**
@@ -29,6 +30,21 @@ const followUpOf = (image: Image | undefined): FollowUpImage | undefined =>
 const isFollowUp = (r: DynamoDBRecord): boolean =>
   r.dynamodb?.Keys?.sk?.S?.startsWith(FOLLOW_UP_SK_PREFIX) === true;
 
+const isOrder = (r: DynamoDBRecord): boolean => r.dynamodb?.Keys?.sk?.S === 'ORDER';
+
+const plannedOf = (image: Image | undefined) =>
+  image ? plannedOfOrderItem(unmarshall(image as Record<string, AttributeValue>)) : [];
+
+/** The steps an order write planned, cancelled or marked: each compared with what it was. */
+const plannedChanges = (r: DynamoDBRecord) => {
+  const before = new Map(
+    plannedOf(r.dynamodb?.OldImage).map((f) => [`${f.flow}#${f.step}`, f] as const),
+  );
+  return plannedOf(r.dynamodb?.NewImage).map((f) =>
+    countersForChange(before.get(`${f.flow}#${f.step}`), f),
+  );
+};
+
 /** The same records give the same id, so a batch the stream hands over again is recognised. */
 export const batchIdOf = (records: DynamoDBRecord[]): string =>
   createHash('sha256')
@@ -42,10 +58,12 @@ export const batchIdOf = (records: DynamoDBRecord[]): string =>
  */
 export const createFlowStatsHandler = (deps: FlowStatsHandlerDeps) =>
   middy<DynamoDBStreamEvent, void>().handler(async (event) => {
-    const records = event.Records.filter(isFollowUp);
+    const records = event.Records.filter((r) => isFollowUp(r) || isOrder(r));
     if (records.length === 0) return;
-    const changes = records.map((r) =>
-      countersForChange(followUpOf(r.dynamodb?.OldImage), followUpOf(r.dynamodb?.NewImage)),
+    const changes = records.flatMap((r) =>
+      isOrder(r)
+        ? plannedChanges(r)
+        : [countersForChange(followUpOf(r.dynamodb?.OldImage), followUpOf(r.dynamodb?.NewImage))],
     );
     const { items } = await applyCounterChanges(deps.table, changes, batchIdOf(event.Records));
     deps.logger.debug('flow counters', { records: records.length, items });

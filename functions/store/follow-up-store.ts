@@ -22,6 +22,8 @@ export interface FollowUpItem extends FollowUp {
   pk: string;
   sk: string;
   type: 'followup';
+  /** Fired from the order's plan: the flow report counted it when it was planned. */
+  fromPlan?: true;
   duePk?: string;
   dueSk?: string;
   claimToken?: string;
@@ -39,6 +41,7 @@ export const fromFollowUpItem = (item: FollowUpItem): FollowUp => {
     claimToken: _t,
     claimedAt: _c,
     providerRefPk: _r,
+    fromPlan: _f,
     ...followUp
   } = item;
   return followUp;
@@ -57,7 +60,11 @@ const dueKeys = (k: FollowUpKey, at: string) => ({
  * caller hands to SQS itself) stays out of it: SQS keeps the message until a sender is done, and
  * a sender that finds it claimed by one that died puts it there (see watchStaleClaim).
  */
-export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Promise<void> => {
+export const createFollowUps = async (
+  t: TableRef,
+  followUps: NewFollowUp[],
+  { fromPlan = false }: { fromPlan?: boolean } = {},
+): Promise<void> => {
   await Promise.all(
     followUps.map((f) => {
       const item: FollowUpItem = {
@@ -66,6 +73,7 @@ export const createFollowUps = async (t: TableRef, followUps: NewFollowUp[]): Pr
         ...f,
         updatedAt: f.createdAt,
         attempts: 0,
+        ...(fromPlan ? { fromPlan: true as const } : {}),
         ...(f.status === 'scheduled' ? dueKeys(f, f.dueAt) : {}),
       };
       return ignoreConditionFailed(
@@ -151,10 +159,10 @@ export const moveFollowUps = async (
   );
 };
 
-export interface DueEntry {
-  key: FollowUpKey;
-  dueSk: string;
-}
+/** A follow-up item's own entry (a lease, a claim watch, a reschedule), or an order's timer. */
+export type DueEntry =
+  | { kind: 'follow-up'; key: FollowUpKey; dueSk: string }
+  | { kind: 'order'; shopId: string; orderId: string; dueSk: string };
 
 const parseSk = (pk: string, sk: string): FollowUpKey => {
   const [, shopId = '', , orderId = ''] = splitPk(pk);
@@ -190,7 +198,12 @@ export const queryDue = async (
       }),
     );
     for (const item of page.Items ?? []) {
-      out.push({ key: parseSk(String(item.pk), String(item.sk)), dueSk: String(item.dueSk) });
+      const pk = String(item.pk);
+      const dueSk = String(item.dueSk);
+      if (item.sk === 'ORDER') {
+        const [, shopId = '', , orderId = ''] = splitPk(pk);
+        out.push({ kind: 'order', shopId, orderId, dueSk });
+      } else out.push({ kind: 'follow-up', key: parseSk(pk, String(item.sk)), dueSk });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey && out.length < limit);
@@ -223,7 +236,7 @@ export const nextDueAt = async (t: TableRef): Promise<string | undefined> => {
  */
 export const markQueued = async (
   t: TableRef,
-  entry: DueEntry,
+  entry: { key: FollowUpKey; dueSk: string },
   leaseUntil: Date,
   now: Date,
 ): Promise<boolean> => {

@@ -1,12 +1,28 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { FollowUp } from '../domain/follow-ups/follow-up.ts';
+import type { FollowUp, NewFollowUp } from '../domain/follow-ups/follow-up.ts';
 import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/order-state.ts';
 import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
 import { pack, unpack } from './packed.ts';
-import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
+import {
+  duePk,
+  dueShardOf,
+  FOLLOW_UP_SK_PREFIX,
+  orderKey,
+  orderPk,
+  unpaidPk,
+  unpaidSk,
+} from './table.ts';
 
-type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events' | 'erasedAt'>;
+/**
+ * A step kept on the order item instead of its own: planned (scheduled) and not yet fired, or
+ * cancelled before it fired (kept so the timeline says why, and so no flow plans it again).
+ */
+export type PlannedStep = Omit<FollowUp, 'shopId' | 'orderId' | 'attempts'>;
+
+type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events' | 'erasedAt'> & {
+  planned?: PlannedStep[];
+};
 
 /**
  * The order's data, milestones and event ids travel as one Brotli-compressed attribute: about
@@ -24,15 +40,19 @@ export interface OrderItem {
   body: Uint8Array;
   unpaidPk?: string;
   unpaidSk?: string;
+  /** The order's one timer: the earliest time a planned step is due (index `due`). */
+  duePk?: string;
+  dueSk?: string;
 }
 
-const packBody = (state: OrderState): Uint8Array =>
+const packBody = (state: OrderState, planned: PlannedStep[]): Uint8Array =>
   pack({
     data: state.data,
     dataAsOf: state.dataAsOf,
     milestones: state.milestones,
     events: state.events,
     ...(state.erasedAt ? { erasedAt: state.erasedAt } : {}),
+    ...(planned.length ? { planned } : {}),
   } satisfies OrderBody);
 
 const unpackBody = (item: Record<string, unknown>): OrderBody =>
@@ -40,8 +60,38 @@ const unpackBody = (item: Record<string, unknown>): OrderBody =>
 
 export interface OrderPartition {
   order: OrderState | undefined;
+  /** Every follow-up of the order: its own items, and the steps planned on the order item. */
   followUps: FollowUp[];
+  /** The steps the order item keeps, as stored (one that has fired meanwhile has an item too). */
+  planned: FollowUp[];
+  /** The follow-ups that are items of their own (fired, or written by a sweep or greetings). */
+  stored: FollowUp[];
 }
+
+const toFollowUp = (shopId: string, orderId: string, p: PlannedStep): FollowUp => ({
+  shopId,
+  orderId,
+  ...p,
+  attempts: 0,
+});
+
+const toPlannedStep = (f: FollowUp): PlannedStep => {
+  const { shopId: _s, orderId: _o, attempts: _a, ...step } = f;
+  return step;
+};
+
+/** The planned steps an order item carries (also read from the stream's images). */
+export const plannedOfOrderItem = (item: Record<string, unknown>): FollowUp[] => {
+  const body = unpackBody(item);
+  return (body.planned ?? []).map((p) => toFollowUp(String(item.shopId), String(item.orderId), p));
+};
+
+/** When the order's timer fires: its earliest planned step still scheduled. */
+export const timerOf = (planned: FollowUp[]): string | undefined =>
+  planned
+    .filter((f) => f.status === 'scheduled')
+    .map((f) => f.dueAt)
+    .sort()[0];
 
 /** Another writer changed the order since it was read; the caller re-reads and tries again. */
 export class OrderChangedConcurrently extends Error {
@@ -77,24 +127,35 @@ export const readOrderPartition = async (
   { consistent = true }: { consistent?: boolean } = {},
 ): Promise<OrderPartition> => {
   let order: OrderState | undefined;
-  const followUps: FollowUp[] = [];
+  let planned: FollowUp[] = [];
+  const stored: FollowUp[] = [];
   for await (const item of queryItems(t, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': orderPk(shopId, orderId) },
     ConsistentRead: consistent,
   })) {
-    if (item.sk === 'ORDER') order = toState(item);
-    else if (String(item.sk).startsWith(FOLLOW_UP_SK_PREFIX))
-      followUps.push(fromFollowUpItem(item as FollowUpItem));
+    if (item.sk === 'ORDER') {
+      order = toState(item);
+      planned = plannedOfOrderItem(item);
+    } else if (String(item.sk).startsWith(FOLLOW_UP_SK_PREFIX))
+      stored.push(fromFollowUpItem(item as FollowUpItem));
   }
-  return { order, followUps };
+  // A step that fired has its own item: that item is what it is now.
+  const fired = new Set(stored.map((f) => `${f.flow}#${f.step}`));
+  const followUps = [...stored, ...planned.filter((f) => !fired.has(`${f.flow}#${f.step}`))];
+  return { order, followUps, planned, stored };
 };
 
 /**
  * Writes the order only if nobody else wrote it since `state.version` was read (optimistic
- * locking), so two events for one order at once never lose an update.
+ * locking), so two events for one order at once never lose an update. `planned` are the steps the
+ * order item keeps; the earliest scheduled one is the order's entry in the due index.
  */
-export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderState> => {
+export const saveOrder = async (
+  t: TableRef,
+  state: OrderState,
+  planned: FollowUp[],
+): Promise<OrderState> => {
   const next = { ...state, version: state.version + 1 };
   const placed = placedAt(next);
   // A checkout is chased by its own flow, never by the daily sweep over unpaid orders; an erased
@@ -105,13 +166,15 @@ export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderSt
     placed !== undefined &&
     next.data.checkout === undefined &&
     next.erasedAt === undefined;
+  const timer = timerOf(planned);
   const item: OrderItem = {
     ...orderKey(state.shopId, state.orderId),
     type: 'order',
     shopId: next.shopId,
     orderId: next.orderId,
     version: next.version,
-    body: packBody(next),
+    body: packBody(next, planned.map(toPlannedStep)),
+    ...(timer ? { duePk: duePk(dueShardOf(state.shopId, state.orderId)), dueSk: timer } : {}),
     ...(awaitingPayment
       ? { unpaidPk: unpaidPk(state.shopId), unpaidSk: unpaidSk(placed, state.orderId) }
       : {}),
@@ -133,4 +196,38 @@ export const saveOrder = async (t: TableRef, state: OrderState): Promise<OrderSt
     throw err;
   }
   return next;
+};
+
+/**
+ * Plans steps on the order item (a chained step, once the step it follows is settled), unless
+ * the order has them already; under the order's version, re-reading when another write won.
+ * `seen` is a partition the caller read already, used for the first attempt.
+ */
+export const planOnOrder = async (
+  t: TableRef,
+  shopId: string,
+  orderId: string,
+  steps: NewFollowUp[],
+  seen?: OrderPartition,
+): Promise<void> => {
+  const key = (f: { flow: string; step: string }) => `${f.flow}#${f.step}`;
+  let partition = seen ?? (await readOrderPartition(t, shopId, orderId));
+  for (let attempt = 1; ; attempt++) {
+    const { order, planned, stored, followUps } = partition;
+    if (!order) return;
+    const existing = new Set(followUps.map(key));
+    const fresh = steps.filter((f) => !existing.has(key(f)));
+    if (fresh.length === 0) return;
+    const fired = new Set(stored.map(key));
+    try {
+      await saveOrder(t, order, [
+        ...planned.filter((f) => !fired.has(key(f))),
+        ...fresh.map((f) => ({ ...f, updatedAt: f.createdAt, attempts: 0 })),
+      ]);
+      return;
+    } catch (err) {
+      if (!(err instanceof OrderChangedConcurrently) || attempt >= 8) throw err;
+      partition = await readOrderPartition(t, shopId, orderId);
+    }
+  }
 };

@@ -1,8 +1,10 @@
 import type { Clock } from '../domain/clock.ts';
-import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
+import type { FollowUp, FollowUpKey } from '../domain/follow-ups/follow-up.ts';
+import { dueSteps } from '../domain/follow-ups/planned-steps.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { markQueued, queryDue } from '../store/follow-up-store.ts';
+import { createFollowUps, type DueEntry, markQueued, queryDue } from '../store/follow-up-store.ts';
+import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 import { allDuePks } from '../store/table.ts';
 
 export interface DispatchDeps {
@@ -47,7 +49,8 @@ const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Pr
 
 /**
  * One dispatcher tick: every shard's due follow-ups are leased (a conditional write, so two
- * ticks never both win one) and put on the send queue. The sender re-checks them.
+ * ticks never both win one) and put on the send queue, and every order whose timer is due has
+ * its due steps fired (fireTimer). The sender re-checks them.
  *
  * A failed shard query or lease write costs only its own follow-ups a tick: the rest are still
  * queued now, and the failure is counted in the report for the handler to raise. A lease won
@@ -74,17 +77,92 @@ export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> =
     undefined,
   );
   const lagMs = oldest ? Math.max(0, now.getTime() - new Date(oldest).getTime()) : 0;
-  const won = await inParallel(due, deps.concurrency, (entry) =>
+  const leases = due.filter((e) => e.kind === 'follow-up');
+  const timers = due.filter((e) => e.kind === 'order');
+  const won = await inParallel(leases, deps.concurrency, (entry) =>
     settled(markQueued(deps.table, entry, lease, now)),
   );
-  const keys: FollowUpKey[] = due.filter((_, i) => won[i] === true).map((e) => e.key);
+  const keys: FollowUpKey[] = leases.filter((_, i) => won[i] === true).map((e) => e.key);
   const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
+  const fired = await inParallel(timers, deps.concurrency, (entry) =>
+    settled(fireTimer(deps, entry, now)),
+  );
+  const steps = fired.reduce<{ found: number; queued: number; rejected: number }>(
+    (sum, f) => ({
+      // A timer that failed counts as one found: its steps stay due for the next tick.
+      found: sum.found + (f?.found ?? 1),
+      queued: sum.queued + (f?.queued ?? 0),
+      rejected: sum.rejected + (f?.rejected ?? 0),
+    }),
+    { found: 0, queued: 0, rejected: 0 },
+  );
   return {
-    found: due.length,
-    queued: keys.length - rejected.length,
-    rejected: rejected.length,
+    found: leases.length + steps.found,
+    queued: keys.length - rejected.length + steps.queued,
+    rejected: rejected.length + steps.rejected,
     failed: errors.length,
     lagMs,
     ...(errors.length ? { firstError: errors[0] } : {}),
   };
+};
+
+const stepKey = (f: { flow: string; step: string }) => `${f.flow}#${f.step}`;
+const MAX_TIMER_ATTEMPTS = 3;
+
+/**
+ * An order's timer fired: each planned step now due gets its item, created queued (no index
+ * entry: SQS holds the message, as for an at-once notice) and is handed to the queue; only then
+ * does the order drop it from its plan, under its version. Should the process die or the queue
+ * refuse in between, the order is still due and the next tick hands over again what is unclaimed.
+ */
+const fireTimer = async (
+  deps: DispatchDeps,
+  entry: Extract<DueEntry, { kind: 'order' }>,
+  now: Date,
+): Promise<{ found: number; queued: number; rejected: number }> => {
+  const handed = new Set<string>();
+  let found = 0;
+  for (let attempt = 1; ; attempt++) {
+    const { order, planned, stored } = await readOrderPartition(
+      deps.table,
+      entry.shopId,
+      entry.orderId,
+    );
+    const due = order ? dueSteps(planned, now) : [];
+    if (!order || due.length === 0) return { found, queued: handed.size, rejected: 0 };
+    found = Math.max(found, due.length);
+    const items = new Map(stored.map((f) => [stepKey(f), f]));
+    const fresh = due.filter((f) => !items.has(stepKey(f)));
+    await createFollowUps(
+      deps.table,
+      fresh.map(({ updatedAt: _u, attempts: _a, ...f }) => ({ ...f, status: 'queued' as const })),
+      { fromPlan: true },
+    );
+    const unclaimed = due.filter((f: FollowUp) => {
+      const item = items.get(stepKey(f));
+      return (
+        !handed.has(stepKey(f)) && (!item || (item.status === 'queued' && item.attempts === 0))
+      );
+    });
+    const rejected = unclaimed.length ? await deps.queue.enqueue(unclaimed) : [];
+    if (rejected.length) {
+      return {
+        found,
+        queued: handed.size + unclaimed.length - rejected.length,
+        rejected: rejected.length,
+      };
+    }
+    for (const f of unclaimed) handed.add(stepKey(f));
+    const gone = new Set(due.map(stepKey));
+    try {
+      await saveOrder(
+        deps.table,
+        order,
+        planned.filter((f) => !gone.has(stepKey(f)) && !items.has(stepKey(f))),
+      );
+      return { found, queued: handed.size, rejected: 0 };
+    } catch (err) {
+      if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_TIMER_ATTEMPTS) throw err;
+    }
+  }
 };

@@ -114,19 +114,42 @@ const eraseOrder = async (
   const counts: Partial<ErasedCounts> = { orders: 0, followUpsCancelled: 0, followUpsBlanked: 0 };
   let values = extraValues;
   let placed: string | undefined;
+  let plannedCancelled = 0;
+  let plannedBlanked = 0;
   for (let attempt = 1; ; attempt++) {
-    const { order } = await readOrderPartition(deps.table, shopId, orderId);
+    const { order, planned, stored } = await readOrderPartition(deps.table, shopId, orderId);
     if (!order) return { counts, inFlight: 0 };
     placed = placedAt(order);
     values = [...extraValues, ...personalValuesOf(order.data)];
-    if (order.erasedAt && !holdsPersonalData(order.data)) break;
-    try {
-      await saveOrder(deps.table, {
-        ...order,
-        data: blankOrderData(order.data),
-        erasedAt: order.erasedAt ?? now.toISOString(),
+    // The steps planned on the order item are cancelled and blanked in the order's own write.
+    const fired = new Set(stored.map((f) => `${f.flow}#${f.step}`));
+    let cancelled = 0;
+    let blanked = 0;
+    const erased = planned
+      .filter((f) => !fired.has(`${f.flow}#${f.step}`))
+      .map((f) => {
+        const stopped: FollowUp = isPending(f)
+          ? { ...f, status: 'cancelled', reason: cancelReason, updatedAt: now.toISOString() }
+          : f;
+        if (stopped !== f) cancelled++;
+        const patch = blankingOf(stopped, values);
+        if (patch) blanked++;
+        return patch ? { ...stopped, ...patch } : stopped;
       });
+    if (order.erasedAt && !holdsPersonalData(order.data) && cancelled + blanked === 0) break;
+    try {
+      await saveOrder(
+        deps.table,
+        {
+          ...order,
+          data: blankOrderData(order.data),
+          erasedAt: order.erasedAt ?? now.toISOString(),
+        },
+        erased,
+      );
       counts.orders = 1;
+      plannedCancelled = cancelled;
+      plannedBlanked = blanked;
       break;
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;
@@ -136,7 +159,7 @@ const eraseOrder = async (
   const tried = new Set<string>();
   const keyOf = (f: FollowUp) => `${f.flow}#${f.step}`;
   for (let round = 0; ; round++) {
-    followUps = (await readOrderPartition(deps.table, shopId, orderId)).followUps;
+    followUps = (await readOrderPartition(deps.table, shopId, orderId)).stored;
     const pending = followUps.filter(isPending);
     if (pending.length === 0 || round === 2) break;
     for (const f of pending) tried.add(keyOf(f));
@@ -148,9 +171,12 @@ const eraseOrder = async (
       now,
     );
   }
-  counts.followUpsCancelled = followUps.filter(
-    (f) => tried.has(keyOf(f)) && f.status === 'cancelled' && f.reason === cancelReason,
-  ).length;
+  counts.followUpsCancelled =
+    plannedCancelled +
+    followUps.filter(
+      (f) => tried.has(keyOf(f)) && f.status === 'cancelled' && f.reason === cancelReason,
+    ).length;
+  counts.followUpsBlanked = plannedBlanked;
   // What a sender holds stays pending: it re-reads the blanked order, and erasing again catches it.
   const inFlight = followUps.filter(isPending).length;
   for (const f of followUps) {
@@ -162,7 +188,7 @@ const eraseOrder = async (
         counts.followUpsBlanked = (counts.followUpsBlanked ?? 0) + 1;
         break;
       }
-      current = (await readOrderPartition(deps.table, shopId, orderId)).followUps.find(
+      current = (await readOrderPartition(deps.table, shopId, orderId)).stored.find(
         (x) => x.flow === f.flow && x.step === f.step,
       );
     }

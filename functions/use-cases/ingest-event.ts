@@ -7,6 +7,7 @@ import {
   followUpId,
   type NewFollowUp,
 } from '../domain/follow-ups/follow-up.ts';
+import { placePlan } from '../domain/follow-ups/planned-steps.ts';
 import {
   type CustomerHistory,
   orderStamp,
@@ -120,8 +121,8 @@ const unclaimed = (followUps: FollowUp[], except: Set<string> = new Set()): Foll
   );
 
 /**
- * Applies one order event: follow-ups are written first and the order last, under optimistic
- * locking. A crash in between leaves the event unrecorded, so its redelivery runs again, and
+ * Applies one order event: follow-ups due now are written first and the order last, under
+ * optimistic locking; the steps that wait are planned on the order item itself (placePlan). A crash in between leaves the event unrecorded, so its redelivery runs again, and
  * every follow-up write is idempotent; a concurrent writer makes us re-read and re-plan.
  * At-once notices skip the dispatcher and the due index: created queued, they are handed to SQS
  * once the order is saved, so a sender never sees the order from before the event. Intake answers
@@ -139,9 +140,12 @@ export const ingestOrderEvent = async (
   // stale read only costs another attempt, and every follow-up write is conditional.
   let consistent = false;
   for (let attempt = 1; ; attempt++) {
-    const { order, followUps } = await readOrderPartition(deps.table, shop.id, orderId, {
-      consistent,
-    });
+    const {
+      order,
+      followUps,
+      planned: onOrder,
+      stored,
+    } = await readOrderPartition(deps.table, shop.id, orderId, { consistent });
     const current = order ?? emptyOrder(shop.id, orderId);
     if (hasEvent(current, event.id, webhookId)) {
       await handOver(deps, unclaimed(followUps));
@@ -159,12 +163,18 @@ export const ingestOrderEvent = async (
       : undefined;
     const planned = planFollowUps({ order: next, followUps, customer, shop, now, event });
     const plan = next.erasedAt ? erasedOrderPlan(planned, followUps) : planned;
-    const create = plan.create.map((f) => atOnce(f, now));
+    const placed = placePlan(
+      onOrder,
+      stored,
+      { ...plan, create: plan.create.map((f) => atOnce(f, now)) },
+      now,
+    );
+    const create = placed.create;
     await createFollowUps(deps.table, create);
-    await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
-    await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
+    await cancelFollowUps(deps.table, shop.id, orderId, placed.cancel, now);
+    await moveFollowUps(deps.table, shop.id, orderId, placed.move, now);
     try {
-      await saveOrder(deps.table, next);
+      await saveOrder(deps.table, next, placed.planned);
       await countPaymentRecovery(deps.table, current, next, followUps);
       // Besides its own, an event hands over what an earlier attempt may have left unsent.
       const cancelled = new Set(plan.cancel.map((c) => `${c.flow}#${c.step}`));

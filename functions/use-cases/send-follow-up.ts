@@ -39,12 +39,11 @@ import { getCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import {
   claimFollowUp,
-  createFollowUps,
   type Outcome,
   recordOutcome,
   watchStaleClaim,
 } from '../store/follow-up-store.ts';
-import { readOrderPartition } from '../store/order-store.ts';
+import { planOnOrder, readOrderPartition } from '../store/order-store.ts';
 import type { ShopDirectory } from '../store/shop-directory.ts';
 import type { ShopRenderers } from '../templates/shop-renderer.ts';
 
@@ -150,7 +149,8 @@ export const sendFollowUp = async (
     now,
     new Date(now.getTime() - deps.claimTimeoutMs),
   );
-  const { order, followUps } = await readOrderPartition(deps.table, key.shopId, key.orderId);
+  const partition = await readOrderPartition(deps.table, key.shopId, key.orderId);
+  const { order, followUps } = partition;
   const followUp = followUps.find((f) => f.flow === key.flow && f.step === key.step);
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
   if (!claim.claimed) {
@@ -202,7 +202,7 @@ export const sendFollowUp = async (
     const at = deps.clock.now();
     const next = planNext(o, at);
     // Before the outcome: should the process die in between, the retry plans them again.
-    if (next.length) await createFollowUps(deps.table, next);
+    if (next.length) await planOnOrder(deps.table, key.shopId, key.orderId, next, partition);
     await recordOutcome(deps.table, key, token, o, at);
   };
   const subject = contactSubjectOf(order.data.customer);

@@ -353,6 +353,12 @@ describe('flow counters from the table stream', () => {
               dynamodb: { Keys: { sk: { S: [{ prefix: 'FOLLOWUP#' }] } } },
             }),
           },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { Keys: { sk: { S: ['ORDER'] } } },
+            }),
+          },
         ],
       },
     });

@@ -23,7 +23,7 @@ const order = (orderId: string) =>
 describe('order item', () => {
   it('stores data, milestones and events compressed, under 1 KB, and reads them back unchanged', async () => {
     const state = order('B1');
-    await saveOrder(stack.table, state);
+    await saveOrder(stack.table, state, []);
     const { Item } = await stack.table.doc.send(
       new GetCommand({ TableName: stack.table.tableName, Key: orderKey('demo', 'B1') }),
     );

@@ -4,12 +4,16 @@ import { reasonKey, reportStep } from './reason-key.ts';
 /**
  * What the flow report counts, derived from how one follow-up changed: planned (scheduled or
  * planned already skipped), then one outcome (sent, skipped by reason, failed, cancelled by
- * reason). Moves, leases, claims and retries change no counter.
+ * reason). Moves, leases, claims and retries change no counter. A step planned on its order is
+ * counted from the order's images; the item it gets when it fires only counts its outcome.
  */
 export type FollowUpImage = Pick<
   FollowUp,
   'shopId' | 'orderId' | 'flow' | 'step' | 'status' | 'reason' | 'createdAt' | 'updatedAt'
->;
+> & {
+  /** An item written when a step planned on its order fired: counted when it was planned. */
+  fromPlan?: boolean;
+};
 
 export interface CounterIncrement {
   shopId: string;
@@ -58,6 +62,7 @@ export const countersForChange = (
   const none: CounterChanges = { increments: [], marks: [] };
   if (!after) return none;
   const created = before === undefined;
+  if (created && after.fromPlan === true) return none;
   if (!created && (before.status === after.status || !OUTCOMES.has(after.status))) return none;
   const at = created ? after.createdAt : after.updatedAt;
   const increments: CounterIncrement[] = [
