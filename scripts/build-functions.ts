@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Metafile } from 'esbuild';
 import { TEMPLATE_SOURCES_FILE } from '../functions/templates/template-catalog.ts';
 import {
   ENTRIES_WITH_COMPILER,
@@ -31,6 +32,10 @@ const LIMITS: Partial<Record<string, number>> = {
 };
 const out = repoPath('dist/functions');
 rmSync(out, { recursive: true, force: true });
+// `npm run build -- --why`: each index.mjs's heaviest inputs, from esbuild's metafile.
+const why = process.argv.includes('--why');
+const metaDir = repoPath('dist/functions-meta');
+if (why) mkdirSync(metaDir, { recursive: true });
 
 // A module load runs the entry's top level, which reads its configuration.
 const env = {
@@ -78,26 +83,68 @@ const timeLoad = (file: string, preload: string[], catalog: string, then = ''): 
   return Number(out.trim());
 };
 
+/** Every chunk a dynamic import reaches, imported in one fresh process: a chunk that fails fails the build. */
+const lazyChunks = (dir: string): string[] => {
+  const chunks = join(dir, 'chunks');
+  if (!existsSync(chunks)) return [];
+  return readdirSync(chunks, { withFileTypes: true }).flatMap((f) =>
+    f.isFile() && f.name.endsWith('.mjs') ? [join(chunks, f.name)] : [],
+  );
+};
+const loadChunks = (dir: string, files: string[]): void => {
+  const script = `for (const f of ${JSON.stringify(files)}) await import(f);`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repoPath(),
+    env: { ...env, TEMPLATE_CATALOG: join(dir, 'templates.mjs') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+};
+
+/** An output's bytes by npm package (or our own file), heaviest first. */
+const heaviestInputs = (meta: Metafile, output: string, n: number): string => {
+  const entry = Object.entries(meta.outputs).find(([f]) => f.endsWith(output))?.[1];
+  const by = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(entry?.inputs ?? {})) {
+    const key = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input;
+    by.set(key, (by.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${k} ${Math.round(v / 102.4) / 10}`)
+    .join(', ');
+};
+
 const tsxCli = repoPath('node_modules/tsx/dist/cli.mjs');
 const rows: Record<string, string | number>[] = [];
 for (const name of LAMBDA_ENTRIES) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
-  execFileSync(process.execPath, [tsxCli, repoPath('scripts/bundle-function.ts'), name, dir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const meta = join(metaDir, `${name}.json`);
+  execFileSync(
+    process.execPath,
+    [tsxCli, repoPath('scripts/bundle-function.ts'), name, dir, ...(why ? [meta] : [])],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const file = join(dir, 'index.mjs');
   const catalog = join(dir, 'templates.mjs');
   const sdk = sdkModules(file);
   const total = median(Array.from({ length: 5 }, () => timeLoad(file, [], catalog)));
   const own = median(Array.from({ length: 5 }, () => timeLoad(file, sdk, catalog)));
+  const chunks = lazyChunks(dir);
+  loadChunks(dir, chunks);
   rows.push({
     function: name,
     'size (KB)': Math.round((statSync(file).size / 1024) * 10) / 10,
     'load ms, total': Math.round(total),
     'load ms, own code (SDK already loaded)': Math.round(own),
     'SDK packages': sdk.length,
+    'lazy chunks (KB)': Math.round(chunks.reduce((kb, f) => kb + statSync(f).size / 1024, 0)),
   });
+  if (why) {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as Metafile;
+    console.log(`${name}: ${heaviestInputs(m, `${name}/index.mjs`, 12)} (KB)`);
+  }
 }
 console.table(rows);
 // The compiler a sender imports on its first shop with words of its own, once per container.
