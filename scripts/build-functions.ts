@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { TEMPLATE_SOURCES_FILE } from '../functions/templates/template-catalog.ts';
 import {
@@ -32,10 +32,12 @@ const LIMITS: Partial<Record<string, number>> = {
 };
 const out = repoPath('dist/functions');
 rmSync(out, { recursive: true, force: true });
-// `npm run build -- --why`: each index.mjs's heaviest inputs, from esbuild's metafile.
+// esbuild's account of each bundle, outside the deployed folders; `npm run build -- --why`
+// prints the heaviest inputs of what each function loads at init.
 const why = process.argv.includes('--why');
 const metaDir = repoPath('dist/functions-meta');
-if (why) mkdirSync(metaDir, { recursive: true });
+rmSync(metaDir, { recursive: true, force: true });
+mkdirSync(metaDir, { recursive: true });
 
 // A module load runs the entry's top level, which reads its configuration.
 const env = {
@@ -83,16 +85,28 @@ const timeLoad = (file: string, preload: string[], catalog: string, then = ''): 
   return Number(out.trim());
 };
 
-/** Every chunk a dynamic import reaches, imported in one fresh process: a chunk that fails fails the build. */
-const lazyChunks = (dir: string): string[] => {
-  const chunks = join(dir, 'chunks');
-  if (!existsSync(chunks)) return [];
-  return readdirSync(chunks, { withFileTypes: true }).flatMap((f) =>
-    f.isFile() && f.name.endsWith('.mjs') ? [join(chunks, f.name)] : [],
-  );
+/**
+ * The files a cold start loads: index.mjs and the chunks it imports statically (code splitting
+ * puts code it shares with a lazy chunk in a chunk of its own). The other chunks load on first use.
+ */
+const initFiles = (meta: Metafile, entry: string): string[] => {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of meta.outputs[file]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(Object.keys(meta.outputs).find((f) => f.endsWith(entry)) ?? entry);
+  return [...seen];
 };
+// The metafile names outputs relative to the working folder the bundling ran in, this one.
+const kb = (files: string[]) =>
+  Math.round((files.reduce((n, f) => n + statSync(resolve(f)).size, 0) / 1024) * 10) / 10;
+
+/** Every chunk imported in one fresh process: a chunk that does not load fails the build. */
 const loadChunks = (dir: string, files: string[]): void => {
-  const script = `for (const f of ${JSON.stringify(files)}) await import(f);`;
+  const script = `for (const f of ${JSON.stringify(files.map((f) => resolve(f)))}) await import(f);`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: repoPath(),
     env: { ...env, TEMPLATE_CATALOG: join(dir, 'templates.mjs') },
@@ -100,14 +114,14 @@ const loadChunks = (dir: string, files: string[]): void => {
   });
 };
 
-/** An output's bytes by npm package (or our own file), heaviest first. */
-const heaviestInputs = (meta: Metafile, output: string, n: number): string => {
-  const entry = Object.entries(meta.outputs).find(([f]) => f.endsWith(output))?.[1];
+/** The bytes of some outputs by npm package (or our own file), heaviest first. */
+const heaviestInputs = (meta: Metafile, outputs: string[], n: number): string => {
   const by = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(entry?.inputs ?? {})) {
-    const key = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input;
-    by.set(key, (by.get(key) ?? 0) + bytesInOutput);
-  }
+  for (const output of outputs)
+    for (const [input, { bytesInOutput }] of Object.entries(meta.outputs[output]?.inputs ?? {})) {
+      const key = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input;
+      by.set(key, (by.get(key) ?? 0) + bytesInOutput);
+    }
   return [...by]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
@@ -120,31 +134,31 @@ const rows: Record<string, string | number>[] = [];
 for (const name of LAMBDA_ENTRIES) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
-  const meta = join(metaDir, `${name}.json`);
+  const metafile = join(metaDir, `${name}.json`);
   execFileSync(
     process.execPath,
-    [tsxCli, repoPath('scripts/bundle-function.ts'), name, dir, ...(why ? [meta] : [])],
+    [tsxCli, repoPath('scripts/bundle-function.ts'), name, dir, metafile],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  const meta = JSON.parse(readFileSync(metafile, 'utf8')) as Metafile;
+  const atInit = initFiles(meta, `${name}/index.mjs`);
+  const chunks = Object.keys(meta.outputs).filter((f) => f.endsWith('.mjs') && !atInit.includes(f));
   const file = join(dir, 'index.mjs');
   const catalog = join(dir, 'templates.mjs');
   const sdk = sdkModules(file);
   const total = median(Array.from({ length: 5 }, () => timeLoad(file, [], catalog)));
   const own = median(Array.from({ length: 5 }, () => timeLoad(file, sdk, catalog)));
-  const chunks = lazyChunks(dir);
   loadChunks(dir, chunks);
   rows.push({
     function: name,
-    'size (KB)': Math.round((statSync(file).size / 1024) * 10) / 10,
+    'size (KB)': kb(atInit),
     'load ms, total': Math.round(total),
     'load ms, own code (SDK already loaded)': Math.round(own),
     'SDK packages': sdk.length,
-    'lazy chunks (KB)': Math.round(chunks.reduce((kb, f) => kb + statSync(f).size / 1024, 0)),
+    'index.mjs (KB)': kb(atInit.slice(0, 1)),
+    'lazy chunks (KB)': Math.round(kb(chunks)),
   });
-  if (why) {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as Metafile;
-    console.log(`${name}: ${heaviestInputs(m, `${name}/index.mjs`, 12)} (KB)`);
-  }
+  if (why) console.log(`${name}: ${heaviestInputs(meta, atInit, 12)} (KB)`);
 }
 console.table(rows);
 // The compiler a sender imports on its first shop with words of its own, once per container.
