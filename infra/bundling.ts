@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
 
 /**
@@ -38,6 +39,44 @@ const sdkThroughRequire: Plugin = {
   },
 };
 
+/**
+ * Handlebars' compiler requires source-map (~26 KB) only to write maps of precompiled templates
+ * (its `srcName` option, never passed here), in a try with a stand-in for when it is missing: an
+ * empty module gives it the stand-in, the path its own browser build takes.
+ */
+const handlebarsWithoutSourceMaps: Plugin = {
+  name: 'handlebars-without-source-maps',
+  setup(b) {
+    b.onResolve({ filter: /^source-map$/ }, (args) =>
+      /[\\/]handlebars[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'no-source-map' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-source-map' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * YAML's Node build is CommonJS (~113 KB); its ESM build, the one every non-Node runtime gets,
+ * has the same parser and tree-shakes to ~96 KB. It differs only in logging: warnings go to
+ * console.warn instead of process.emitWarning, and the LOG_TOKENS / LOG_STREAM traces are gone.
+ */
+const yamlAsEsm: Plugin = {
+  name: 'yaml-as-esm',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, async (args) => {
+      const node = await b.resolve('yaml/package.json', {
+        kind: 'require-call',
+        resolveDir: args.resolveDir,
+      });
+      return { path: node.path.replace(/package\.json$/, 'browser/index.js') };
+    });
+  },
+};
+
 export const LAMBDA_ENTRIES = [
   'intake',
   'platform-intake',
@@ -62,15 +101,18 @@ export const ENTRIES_WITH_TEMPLATES: readonly LambdaEntry[] = ['admin', 'sender'
 export const ENTRIES_WITH_COMPILER: readonly LambdaEntry[] = ['sender'];
 export const TEMPLATE_COMPILER_FILE = 'template-compiler.mjs';
 
-/** Bundles one function to <outDir>/index.mjs (+ source map), as it deploys. */
+/**
+ * Bundles one function to <outDir>/index.mjs (+ source map), as it deploys. `metafile` names a
+ * file outside the asset for esbuild's account of which input weighs what (npm run build -- --why).
+ */
 export const bundleFunction = async (
   entryFile: string,
   outDir: string,
-  o: { sourcemap?: boolean; fileName?: string } = {},
+  o: { sourcemap?: boolean; fileName?: string; metafile?: string } = {},
 ): Promise<string> => {
   const fileName = o.fileName ?? 'index.mjs';
   const outfile = `${outDir}/${fileName}`;
-  await build({
+  const result = await build({
     entryPoints: [entryFile],
     outdir: outDir,
     // The entry's own name (index, template-compiler): a second entry must not overwrite index.mjs.
@@ -88,8 +130,10 @@ export const bundleFunction = async (
     target: BUNDLE_TARGET,
     mainFields: BUNDLE_MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
-    plugins: [sdkThroughRequire],
+    plugins: [sdkThroughRequire, handlebarsWithoutSourceMaps, yamlAsEsm],
     logLevel: 'warning',
+    metafile: o.metafile !== undefined,
   });
+  if (o.metafile !== undefined) writeFileSync(o.metafile, JSON.stringify(result.metafile));
   return outfile;
 };

@@ -1,47 +1,15 @@
-import type { Context } from 'aws-lambda';
-import { type ApiEvent, type ApiResult, header, json } from '../http/api.ts';
-import { isJwtBearer } from '../http/console-credential.ts';
 import { ADMIN_ROUTES } from './admin.ts';
+import { consoleRoute } from './on-api-route.ts';
 import { TEMPLATE_ROUTES } from './templates.ts';
+
+export { CONSOLE_API_PREFIX, consoleRoute, isConsoleRoute, onApiRoute } from './on-api-route.ts';
 
 /**
  * The console's copies of the operations and templates routes. Separate paths because API
  * Gateway's JWT authorizer on a route refuses every non-JWT bearer, and the shop tokens of
  * scripts stay valid on /v1/…. The same handlers answer both, with the same roles (roles.ts).
+ * Lambda entries import on-api-route.ts: this list reaches both functions' handlers.
  */
-export const CONSOLE_API_PREFIX = '/console-api';
-export const consoleRoute = (route: string): string =>
-  route.replace(' /v1/', ` ${CONSOLE_API_PREFIX}/v1/`);
 export const CONSOLE_ADMIN_ROUTES = ADMIN_ROUTES.map(consoleRoute);
 export const CONSOLE_TEMPLATE_ROUTES = TEMPLATE_ROUTES.map(consoleRoute);
 export const CONSOLE_ROUTES = [...CONSOLE_ADMIN_ROUTES, ...CONSOLE_TEMPLATE_ROUTES];
-
-export const isConsoleRoute = (routeKey: string): boolean =>
-  routeKey.split(' ')[1]?.startsWith(`${CONSOLE_API_PREFIX}/`) ?? false;
-
-type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
-
-/**
- * Runs the normal handler under the route key it knows. Who is asking is that handler's
- * question: its verifier list holds the console's JWT credential beside the bearer tokens.
- * A console route without an ID token is refused here as API Gateway's JWT authorizer does in
- * AWS, so the local stack answers the same and the shop's bearer tokens stay on /v1/….
- */
-export const onApiRoute =
-  (handler: Handler): Handler =>
-  async (event, context) => {
-    if (!isConsoleRoute(event.routeKey)) return handler(event, context);
-    if (!isJwtBearer(header(event, 'authorization')))
-      return json(401, {
-        error: { code: 'unauthorized', message: 'sign in first: no ID token in Authorization' },
-      });
-    const routeKey = event.routeKey.replace(` ${CONSOLE_API_PREFIX}/v1/`, ' /v1/');
-    return handler(
-      {
-        ...event,
-        routeKey,
-        requestContext: { ...event.requestContext, routeKey },
-      } as ApiEvent,
-      context,
-    );
-  };

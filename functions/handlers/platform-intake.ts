@@ -63,7 +63,7 @@ export const createPlatformIntakeHandler = (deps: PlatformIntakeDeps) =>
       const platform = pathParam(event, 'platform');
       const record = await deps.shops.get(shopId);
       if (!record) throw new ShopNotFoundError(shopId);
-      const adapter = adapterFor(platform);
+      const adapter = await adapterFor(platform);
       if (!adapter) throw new PlatformNotConnectedError(shopId, platform, false);
       const connection = record.platformConnections?.find((c) => c.platform === platform);
       if (!connection) throw new PlatformNotConnectedError(shopId, platform, true);

@@ -6,7 +6,7 @@ import { onFirstUse } from '../config/on-first-use.ts';
 import { secrets } from '../config/secrets-client.ts';
 import { createPrecompiledRenderer } from '../domain/rendering/precompiled-renderer.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
-import { onApiRoute } from '../handlers/console-api.ts';
+import { onApiRoute } from '../handlers/on-api-route.ts';
 import { loadTemplateCatalog } from '../templates/template-catalog.ts';
 
 const catalogPath = requireEnv('TEMPLATE_CATALOG');

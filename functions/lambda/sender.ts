@@ -1,8 +1,8 @@
+import { lazyTransport } from '../channels/lazy-transport.ts';
 import { pacedTransport } from '../channels/paced-transport.ts';
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
 import { createProviderTransports } from '../channels/sms-providers/provider-transports.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
-import { createWebhookTransport } from '../channels/webhook-transport.ts';
 import { clientBase } from '../config/clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, table } from '../config/lambda-deps.ts';
@@ -32,6 +32,7 @@ const compilerPath = requireEnv('TEMPLATE_COMPILER');
 const rates = sendRatesSchema.parse(JSON.parse(requireEnv('SEND_RATES')));
 const originationIdentity = requireEnv('SMS_ORIGINATION_IDENTITY');
 const fromAddress = requireEnv('EMAIL_FROM_ADDRESS');
+const webhookTimeoutMs = numberEnv('WEBHOOK_TIMEOUT_MS', 5_000);
 // Paced to the provider in the sender, not inside the transports: any transport gets the same.
 const pacing = {
   window: createDynamoRateWindow(table),
@@ -90,11 +91,14 @@ export const handler = createSenderHandler({
       { ...pacing, channel: 'email', identity: fromAddress, rate: rates.email },
     ),
     smsProvider: createProviderTransports(),
+    // Staff alerts are rare beside customer messages: their signing code loads with the first one.
     staffWebhook: (endpoint) =>
-      createWebhookTransport(endpoint, {
-        timeoutMs: numberEnv('WEBHOOK_TIMEOUT_MS', 5_000),
-        allowInsecure: false,
-      }),
+      lazyTransport(async () =>
+        (await import('../channels/webhook-transport.ts')).createWebhookTransport(endpoint, {
+          timeoutMs: webhookTimeoutMs,
+          allowInsecure: false,
+        }),
+      ),
   },
   claimTimeoutMs: numberEnv('CLAIM_TIMEOUT_MS', 5 * 60_000),
   maxAttempts: numberEnv('MAX_RECEIVE_COUNT', 5),

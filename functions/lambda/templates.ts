@@ -1,5 +1,5 @@
 import { createSesEmailTransport } from '../channels/ses-email-transport.ts';
-import { createProviderTemplateReviews } from '../channels/sms-providers/provider-transports.ts';
+import { createProviderTemplateReviews } from '../channels/sms-providers/template-review.ts';
 import { createSmsTransport } from '../channels/sms-transport.ts';
 import { apiVerifiers } from '../config/console-verifiers.ts';
 import { numberEnv, optionalEnv, requireEnv } from '../config/env.ts';
@@ -7,7 +7,7 @@ import { clock, logger, table } from '../config/lambda-deps.ts';
 import { shopsFor } from '../config/lambda-shop-secrets.ts';
 import { onFirstUse } from '../config/on-first-use.ts';
 import { secrets } from '../config/secrets-client.ts';
-import { onApiRoute } from '../handlers/console-api.ts';
+import { onApiRoute } from '../handlers/on-api-route.ts';
 import { createTemplatesHandler } from '../handlers/templates.ts';
 import { loadTemplateSources } from '../templates/template-catalog.ts';
 import { defaultTemplatesOf } from '../use-cases/shop-templates.ts';

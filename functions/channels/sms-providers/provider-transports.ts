@@ -3,17 +3,11 @@ import { onFirstUse } from '../../config/on-first-use.ts';
 import type { SmsProvider } from '../../domain/shop/shop-settings.ts';
 import type { ShopRecord } from '../../store/shop-store.ts';
 import type { ChannelTransport } from '../channel.ts';
-import { aliyunClientFor, createAliyunSmsTransport } from './aliyun.ts';
-import {
-  createAliyunTemplateReviews,
-  createTencentTemplateReviews,
-  type TemplateReviews,
-} from './template-review.ts';
-import { createTencentSmsTransport, tencentClientFor } from './tencent.ts';
+import { lazyTransport } from '../lazy-transport.ts';
 
 /**
- * Each shop's Aliyun / Tencent transport, made once per container and account: the client (and
- * its SDK) is created on the first text, and a rotated key gets a fresh client.
+ * Each shop's Aliyun / Tencent transport, made once per container and account: the transport's
+ * code, the client and its SDK are loaded on the first text, and a rotated key gets a fresh client.
  */
 export const createProviderTransports = () => {
   const made = new Map<string, ChannelTransport>();
@@ -32,42 +26,21 @@ export const createProviderTransports = () => {
     const aliyun = record.smsProviders?.aliyun;
     if (provider === 'aliyun' && aliyun) {
       return once({ shop: record.shop.id, aliyun }, () =>
-        createAliyunSmsTransport(onFirstUse(aliyunClientFor(aliyun)), aliyun),
+        lazyTransport(async () => {
+          const { aliyunClientFor, createAliyunSmsTransport } = await import('./aliyun.ts');
+          return createAliyunSmsTransport(onFirstUse(aliyunClientFor(aliyun)), aliyun);
+        }),
       );
     }
     const tencent = record.smsProviders?.tencent;
     if (provider === 'tencent' && tencent) {
       return once({ shop: record.shop.id, tencent }, () =>
-        createTencentSmsTransport(onFirstUse(tencentClientFor(tencent)), tencent),
+        lazyTransport(async () => {
+          const { createTencentSmsTransport, tencentClientFor } = await import('./tencent.ts');
+          return createTencentSmsTransport(onFirstUse(tencentClientFor(tencent)), tencent);
+        }),
       );
     }
     return undefined;
-  };
-};
-
-/** Each shop's template review API (Aliyun, Tencent), made on first use per account like the transports. */
-export const createProviderTemplateReviews = () => {
-  const made = new Map<string, TemplateReviews>();
-  return (
-    record: ShopRecord,
-    provider: Exclude<SmsProvider, 'aws'>,
-  ): TemplateReviews | undefined => {
-    const account = record.smsProviders?.[provider];
-    if (!account) return undefined;
-    const key = createHash('sha256')
-      .update(JSON.stringify({ shop: record.shop.id, provider, account }))
-      .digest('hex');
-    const known = made.get(key);
-    if (known) return known;
-    const aliyun = record.smsProviders?.aliyun;
-    const tencent = record.smsProviders?.tencent;
-    const reviews =
-      provider === 'aliyun' && aliyun
-        ? createAliyunTemplateReviews(onFirstUse(aliyunClientFor(aliyun)), aliyun)
-        : provider === 'tencent' && tencent
-          ? createTencentTemplateReviews(onFirstUse(tencentClientFor(tencent)))
-          : undefined;
-    if (reviews) made.set(key, reviews);
-    return reviews;
   };
 };

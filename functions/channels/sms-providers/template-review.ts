@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import { onFirstUse } from '../../config/on-first-use.ts';
 import { ProviderRefusedError } from '../../domain/errors.ts';
+import type { SmsProvider } from '../../domain/shop/shop-settings.ts';
 import type { ReviewOutcome, ReviewProvider } from '../../domain/templates/provider-review.ts';
-import type { AliyunClientSource, AliyunSmsAccount } from './aliyun.ts';
+import type { ShopRecord } from '../../store/shop-store.ts';
+import { type AliyunClientSource, type AliyunSmsAccount, aliyunClientFor } from './aliyun.ts';
 import { cjsNamed } from './cjs-interop.ts';
-import type { TencentClientSource } from './tencent.ts';
+import { type TencentClientSource, tencentClientFor } from './tencent.ts';
 
 /** One template as a shop submits it for a provider's review. */
 export interface TemplateReviewRequest {
@@ -166,5 +170,32 @@ export const createTencentTemplateReviews = (client: TencentClientSource): Templ
         return refusal('tencent', err);
       }
     },
+  };
+};
+
+/** Each shop's template review API (Aliyun, Tencent), made once per container and account (the templates function's; the sender never loads this). */
+export const createProviderTemplateReviews = () => {
+  const made = new Map<string, TemplateReviews>();
+  return (
+    record: ShopRecord,
+    provider: Exclude<SmsProvider, 'aws'>,
+  ): TemplateReviews | undefined => {
+    const account = record.smsProviders?.[provider];
+    if (!account) return undefined;
+    const key = createHash('sha256')
+      .update(JSON.stringify({ shop: record.shop.id, provider, account }))
+      .digest('hex');
+    const known = made.get(key);
+    if (known) return known;
+    const aliyun = record.smsProviders?.aliyun;
+    const tencent = record.smsProviders?.tencent;
+    const reviews =
+      provider === 'aliyun' && aliyun
+        ? createAliyunTemplateReviews(onFirstUse(aliyunClientFor(aliyun)), aliyun)
+        : provider === 'tencent' && tencent
+          ? createTencentTemplateReviews(onFirstUse(tencentClientFor(tencent)))
+          : undefined;
+    if (reviews) made.set(key, reviews);
+    return reviews;
   };
 };
