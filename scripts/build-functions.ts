@@ -19,11 +19,12 @@ const LIMIT_BYTES = 300 * 1024;
 /**
  * The templates API alone carries the whole check (Handlebars' compiler, the YAML parser, the
  * diff): it serves people editing words, never the send path, so its budget is its own
- * (469 KB measured 2026-12-01). The platforms' adapters, with libphonenumber's full metadata and
+ * (469 KB measured 2026-12-01, 489 KB once it derives and checks the China SMS providers' template
+ * forms at publish). The platforms' adapters, with libphonenumber's full metadata and
  * the HTML entity tables, are chunks loaded on a platform's first delivery, outside the budget.
  */
 const LIMITS: Partial<Record<string, number>> = {
-  templates: 480 * 1024,
+  templates: 500 * 1024,
 };
 const out = repoPath('dist/functions');
 rmSync(out, { recursive: true, force: true });

@@ -4,9 +4,9 @@ import { ProviderRefusedError } from '../../domain/errors.ts';
 import type { SmsProvider } from '../../domain/shop/shop-settings.ts';
 import type { ReviewOutcome, ReviewProvider } from '../../domain/templates/provider-review.ts';
 import type { ShopRecord } from '../../store/shop-store.ts';
-import { type AliyunClientSource, type AliyunSmsAccount, aliyunClientFor } from './aliyun.ts';
+import type { AliyunClientSource, AliyunSmsAccount } from './aliyun.ts';
 import { cjsNamed } from './cjs-interop.ts';
-import { type TencentClientSource, tencentClientFor } from './tencent.ts';
+import type { TencentClientSource } from './tencent.ts';
 
 /** One template as a shop submits it for a provider's review. */
 export interface TemplateReviewRequest {
@@ -189,11 +189,17 @@ export const createProviderTemplateReviews = () => {
     if (known) return known;
     const aliyun = record.smsProviders?.aliyun;
     const tencent = record.smsProviders?.tencent;
+    // The client code (and its SDK) loads on the first review call, not with the function.
     const reviews =
       provider === 'aliyun' && aliyun
-        ? createAliyunTemplateReviews(onFirstUse(aliyunClientFor(aliyun)), aliyun)
+        ? createAliyunTemplateReviews(
+            onFirstUse(async () => (await import('./aliyun.ts')).aliyunClientFor(aliyun)()),
+            aliyun,
+          )
         : provider === 'tencent' && tencent
-          ? createTencentTemplateReviews(onFirstUse(tencentClientFor(tencent)))
+          ? createTencentTemplateReviews(
+              onFirstUse(async () => (await import('./tencent.ts')).tencentClientFor(tencent)()),
+            )
           : undefined;
     if (reviews) made.set(key, reviews);
     return reviews;
