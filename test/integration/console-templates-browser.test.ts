@@ -11,6 +11,7 @@ import {
   SCENARIO_CLOCK_START,
   signInThroughBrowser,
 } from '../../scripts/console-scenario.ts';
+import { publishForReview } from '../support/provider-review.ts';
 import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 
 const which = (name: string): string | undefined => {
@@ -232,5 +233,43 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
     expect(await seriousViolations(page)).toEqual([]);
     // CodeMirror's styles arrive through adoptedStyleSheets in its shadow root: nothing blocked.
     expect(cspErrors.join('\n')).toBe('');
+  });
+  it('a publisher sees an SMS version waiting for Aliyun’s review and records its code', async () => {
+    // The shop's mainland texts now go through Aliyun: its SMS versions need Aliyun's review.
+    await putDemoShop(stack, {
+      adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)],
+      adjust: (settings) => {
+        settings.sms.providers = { CN: 'aliyun', '*': 'aws' };
+      },
+    });
+    const key = 'order-confirmation/confirmation/sms/zh-CN';
+    const version = await publishForReview(
+      stack,
+      DEMO_ADMIN_TOKEN,
+      'demo',
+      key,
+      '---\ndescription: 付款后的订单确认\ncategory: transactional\n---\n【{{shop.name}}】订单{{order.number}}已付款，我们会尽快发货。\n',
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInThroughBrowser(page, stack.url, 'publisher@demo.local', 'demo-publisher-pass');
+    await page.goto(`${stack.url}/console/#/templates/${key}`);
+    await page.locator(`[data-awaiting-provider="${version}"]`).waitFor();
+    const item = page.locator(`li[data-version="${version}"]`);
+    await item.locator('summary').click();
+    const review = item.locator('section[data-provider="aliyun"]');
+    expect(await review.getAttribute('data-review-state')).toBe('pending');
+    expect(await review.locator('[data-review-text]').textContent()).toBe(
+      '订单${order_number}已付款，我们会尽快发货。',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    // No Aliyun API here: submitting says how to record the review by hand.
+    await review.locator('[data-action="submit-review"]').click();
+    await page.getByText(/submit the text in the aliyun console/).waitFor();
+    await review.getByLabel('Approved code from the provider’s console').fill('SMS_465000001');
+    await review.getByRole('button', { name: 'Record approval' }).click();
+    await page.locator('section[data-provider="aliyun"][data-review-state="approved"]').waitFor();
+    await page.locator('[data-awaiting-provider]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-source="shop"]').textContent()).toContain(String(version));
+    await page.screenshot({ path: 'test-results/console-provider-review.png', fullPage: true });
   });
 });
