@@ -236,3 +236,25 @@ export const tableDefinition = (tableName: string) => ({
 
 /** An email preview as the console's sandboxed frame loads it, by an unguessable id; TTL expires it. */
 export const previewDocumentKey = (id: string) => ({ pk: `PREVIEWDOC#${id}`, sk: 'DOC' });
+
+/**
+ * Staff's lookups (the console's Orders and Contacts pages), one small item each, written once
+ * when an order is first stored with a number or an address (see order-lookup-store.ts).
+ * An order number as the customer sees it (`#1001`, a Taobao number) to the order ids bearing
+ * it: sk `ORDER#<orderId>`, as two platforms of one shop may reuse a number.
+ */
+export const orderNumberPk = (shopId: string, number: string) => `SHOP#${shopId}#ORDERNO#${number}`;
+export const orderNumberKey = (shopId: string, number: string, orderId: string) => ({
+  pk: orderNumberPk(shopId, number),
+  sk: `ORDER#${orderId}`,
+});
+/** A phone or email to the orders placed with it, hashed as contact preferences are: no address in a key. */
+export const addressOrdersPk = (shopId: string, channel: string, address: string) =>
+  `SHOP#${shopId}#ADDRESS#${channel}#${addressDigest(channel, address)}`;
+export const addressOrderKey = (
+  shopId: string,
+  channel: string,
+  address: string,
+  orderId: string,
+) => ({ pk: addressOrdersPk(shopId, channel, address), sk: `ORDER#${orderId}` });
+export const LOOKUP_ORDER_SK_PREFIX = 'ORDER#';

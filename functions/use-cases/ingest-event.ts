@@ -29,6 +29,7 @@ import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/c
 import type { TableRef } from '../store/dynamo.ts';
 import { countPaymentRecovery } from '../store/flow-stats-store.ts';
 import { cancelFollowUps, createFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
+import { recordOrderLookups } from '../store/order-lookup-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
 export interface IngestDeps {
@@ -163,6 +164,8 @@ export const ingestOrderEvent = async (
     await createFollowUps(deps.table, create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
     await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
+    // Staff's lookups by number, phone and email: written once, when the order first has them.
+    await recordOrderLookups(deps.table, current, next);
     try {
       await saveOrder(deps.table, next);
       await countPaymentRecovery(deps.table, current, next, followUps);
