@@ -119,7 +119,11 @@ export const findCustomersByContact = async (
       };
     }),
   );
-  return { channel, address: maskedContact(channel, address), customers };
+  return {
+    channel,
+    address: maskedContact(channel, normalizeAddress(channel, address)),
+    customers,
+  };
 };
 
 /** One message sent to the address, as the Contacts page lists it. */

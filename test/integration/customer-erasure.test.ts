@@ -258,6 +258,7 @@ describe('customer data export and erasure', () => {
         contactPreferences: 0,
         customerHistory: 0,
         buyerEntries: 0,
+        addressLookups: 0,
       },
     });
   });
