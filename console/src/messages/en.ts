@@ -138,7 +138,7 @@ export const en = {
   'sweep.nobody': 'Nobody.',
   'contacts.title': 'Contacts',
   'contacts.lead':
-    'Look up an address to see whether it may get marketing, and opt it out or in with a reason.',
+    'Look up an address to see whether it may get marketing and what was sent to it, and opt it out or in with a reason.',
   'contacts.channel': 'Channel',
   'contacts.address': 'Phone (E.164) or email',
   'contacts.lookUp': 'Look up',

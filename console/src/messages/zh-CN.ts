@@ -33,7 +33,7 @@ export const zhCN: Messages = {
   'orders.title': '订单',
   'orders.lead':
     '按订单 ID 或订单编号查找订单，或按手机号、邮箱查找顾客，查看每个事件和每条跟进及其原因。',
-  'orders.orderId': '订单号',
+  'orders.orderId': '订单 ID',
   'orders.find': '查找',
   'orders.notFound': '本店没有订单 {orderId}。',
   'orders.status': '状态',
@@ -134,7 +134,8 @@ export const zhCN: Messages = {
   'sweep.count': '订单数',
   'sweep.nobody': '无。',
   'contacts.title': '联系人',
-  'contacts.lead': '查询一个号码或邮箱能否接收营销消息，并填写原因为其退订或恢复订阅。',
+  'contacts.lead':
+    '查询一个号码或邮箱能否接收营销消息、发过哪些消息，并填写原因为其退订或恢复订阅。',
   'contacts.channel': '渠道',
   'contacts.address': '手机号（E.164）或邮箱',
   'contacts.lookUp': '查询',
