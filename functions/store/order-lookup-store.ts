@@ -5,7 +5,7 @@ import { queryItems, type TableRef } from './dynamo.ts';
 import {
   addressOrderKey,
   addressOrdersPk,
-  LOOKUP_ORDER_SK_PREFIX,
+  ORDER_NUMBER_SK_PREFIX,
   orderNumberKey,
   orderNumberPk,
 } from './table.ts';
@@ -100,7 +100,7 @@ export const findOrderIdsByNumber = async (
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :order)',
       ExpressionAttributeValues: {
         ':pk': orderNumberPk(shopId, number),
-        ':order': LOOKUP_ORDER_SK_PREFIX,
+        ':order': ORDER_NUMBER_SK_PREFIX,
       },
       Limit: MAX_NUMBER_MATCHES,
     }),
