@@ -158,14 +158,14 @@ export const ingestOrderEvent = async (
     const customer = needsHistory(current, next)
       ? await updateCustomer(deps, shop.id, next)
       : undefined;
+    // Staff's lookups by number, phone and email: written once, when the order first has them.
+    await recordOrderLookups(deps.table, current, next);
     const planned = planFollowUps({ order: next, followUps, customer, shop, now, event });
     const plan = next.erasedAt ? erasedOrderPlan(planned, followUps) : planned;
     const create = plan.create.map((f) => atOnce(f, now));
     await createFollowUps(deps.table, create);
     await cancelFollowUps(deps.table, shop.id, orderId, plan.cancel, now);
     await moveFollowUps(deps.table, shop.id, orderId, plan.move ?? [], now);
-    // Staff's lookups by number, phone and email: written once, when the order first has them.
-    await recordOrderLookups(deps.table, current, next);
     try {
       await saveOrder(deps.table, next);
       await countPaymentRecovery(deps.table, current, next, followUps);
