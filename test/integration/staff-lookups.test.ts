@@ -67,6 +67,8 @@ describe('staff lookups: an order by id or number, a customer by phone or email'
         number: 'TB123',
         customer: { ...c42, id: 'C60', email: 'tb@example.com' },
       }),
+      // Another platform of the shop reusing a number: both orders answer it.
+      await created({ id: 'P9', number: '#3001', customer: undefined }),
     ])
       expect(answer.status).toBe(202);
     expect((await advance(stack, { advance: 'PT40M' })).status).toBe(200);
@@ -79,6 +81,7 @@ describe('staff lookups: an order by id or number, a customer by phone or email'
     ['L2', ['L2']],
     ['TB123', ['TB123']],
     ['%231002', ['L2']],
+    ['#3001', ['F1', 'P9']],
     ['nothing-like-it', []],
   ])('q=%s finds %j', async (q, ids) => {
     const answer = await get<Found>(
