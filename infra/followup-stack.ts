@@ -39,6 +39,8 @@ export const ERASURE_LEADING_KEYS = [
   'SHOP#*#CUSTOMER#*',
   'SHOP#*#BUYERS#*',
   'SHOP#*#CONTACT#*',
+  // The console's lookups by phone and email (order-lookup-store.ts), deleted with their orders.
+  'SHOP#*#ADDRESS#*',
 ];
 
 /** The whole system in one stack: data, queue, functions, API, schedules, alarms. */

@@ -56,6 +56,9 @@ try {
     };
     await page.goto(`${stack.url}/console/#/orders/A1001`);
     await page.locator('tr[data-step="before-close"]').waitFor();
+    await page.locator('#customer-address').fill('+8613800138000');
+    await page.locator('#customer-address').press('Enter');
+    await page.locator('section[data-customer="C42"]').waitFor();
     await shot('orders');
     await page.goto(`${stack.url}/console/#/reports`);
     await page.locator('#report-from').fill(SCENARIO_DAY);
@@ -70,6 +73,7 @@ try {
     await page.locator('#contact-address').fill('+8613800138000');
     await page.locator('form.search button[type="submit"]').click();
     await page.locator('[data-stat="contact-state"]').waitFor();
+    await page.locator('table.history tbody tr').first().waitFor();
     await shot('contacts');
     await page.goto(`${stack.url}/console/#/settings`);
     await page.locator('fieldset[data-section="paymentReminder"]').waitFor();

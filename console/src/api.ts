@@ -18,6 +18,11 @@ import type {
   templateVersions,
   testSendTemplate,
 } from '../../functions/use-cases/shop-templates.ts';
+import type {
+  contactHistory,
+  findCustomersByContact,
+  findOrders,
+} from '../../functions/use-cases/staff-lookups.ts';
 
 /** Response types are the server's own: a field renamed there fails this build (tsc -p console). */
 export type OrderTimeline = Awaited<ReturnType<typeof getOrderTimeline>>;
@@ -37,6 +42,10 @@ export type PublishResult =
   | { status: 'pending_provider_review'; version: number; providers: string[] };
 export type ProviderReview = Awaited<ReturnType<typeof providerReviewOf>>;
 export type TimelineFollowUp = OrderTimeline['followUps'][number];
+export type FoundOrders = Awaited<ReturnType<typeof findOrders>>;
+export type OrderSummary = FoundOrders['orders'][number];
+export type CustomersByContact = Awaited<ReturnType<typeof findCustomersByContact>>;
+export type ContactHistory = Awaited<ReturnType<typeof contactHistory>>;
 export type {
   ContactChannel,
   ContactPreference,
@@ -60,6 +69,12 @@ export class ApiError extends Error {
 
 export interface Api {
   orderTimeline(orderId: string): Promise<OrderTimeline>;
+  /** Orders whose id or number (as the customer sees it) is `q`. */
+  findOrders(q: string): Promise<FoundOrders>;
+  /** Customers who ordered with a phone or email, and their newest orders (the address masked). */
+  customersByContact(channel: ContactChannel, address: string): Promise<CustomersByContact>;
+  /** What was sent to an address: when, flow, channel, status. */
+  contactHistory(channel: ContactChannel, address: string): Promise<ContactHistory>;
   flowReport(from: string, to: string): Promise<FlowReport>;
   sweepPreview(): Promise<SweepPreview>;
   contact(channel: ContactChannel, address: string): Promise<ContactPreference>;
@@ -130,6 +145,10 @@ export const createApi = (apiBase: string, shopId: string, idToken: () => string
     `/contacts/${channel}/${encodeURIComponent(address)}`;
   return {
     orderTimeline: (orderId) => call('GET', `/orders/${encodeURIComponent(orderId)}`),
+    findOrders: (q) => call('GET', `/orders?q=${encodeURIComponent(q)}`),
+    customersByContact: (channel, address) =>
+      call('GET', `${contactPath(channel, address)}/orders`),
+    contactHistory: (channel, address) => call('GET', `${contactPath(channel, address)}/history`),
     flowReport: (from, to) =>
       call('GET', `/reports/flows?${new URLSearchParams({ from, to }).toString()}`),
     sweepPreview: () => call('GET', '/sweeps/payment/preview'),

@@ -38,6 +38,12 @@ import { flowReport } from '../use-cases/flow-report.ts';
 import { getOrderTimeline } from '../use-cases/get-order-timeline.ts';
 import { previewNextPaymentSweep } from '../use-cases/preview-payment-sweep.ts';
 import { getShopSettings, saveShopSettings } from '../use-cases/shop-settings-change.ts';
+import {
+  contactHistory,
+  findCustomersByContact,
+  findOrders,
+  orderQuerySchema,
+} from '../use-cases/staff-lookups.ts';
 
 export interface AdminHandlerDeps {
   table: TableRef;
@@ -60,6 +66,9 @@ export const ADMIN_ROUTES = [
   'GET /v1/shops/{shopId}/reports/flows',
   'DELETE /v1/shops/{shopId}/customers/{customerId}',
   'GET /v1/shops/{shopId}/customers/{customerId}/export',
+  'GET /v1/shops/{shopId}/orders',
+  'GET /v1/shops/{shopId}/contacts/{channel}/{address}/orders',
+  'GET /v1/shops/{shopId}/contacts/{channel}/{address}/history',
 ] as const;
 type AdminRoute = (typeof ADMIN_ROUTES)[number];
 /** A customer's whole data, out or gone: the shop's admin decides (GDPR, PIPL requests). */
@@ -115,6 +124,17 @@ const customerIdOf = (event: ApiEvent): string => {
     ]);
   }
   return id;
+};
+
+/** `?q=`: an order id or number, bounded and checked before anything is read. */
+const orderQueryOf = (event: ApiEvent): string => {
+  const valid = orderQuerySchema.safeParse(event.queryStringParameters?.q ?? '');
+  if (!valid.success) {
+    throw new ValidationError('invalid order query', [
+      { path: 'q', message: valid.error.issues[0]?.message ?? 'invalid query' },
+    ]);
+  }
+  return valid.data;
 };
 
 /** The operations API: per-shop bearer token; what the system did and why, and contact choices. */
@@ -247,6 +267,16 @@ export const createAdminHandler = (deps: AdminHandlerDeps) =>
             exported.buyerMonths.length;
           if (!holdsAny) throw new CustomerNotFoundError(shopId, customerId);
           return json(200, exported);
+        }
+        case 'GET /v1/shops/{shopId}/orders':
+          return json(200, await findOrders(deps.table, shopId, orderQueryOf(event)));
+        case 'GET /v1/shops/{shopId}/contacts/{channel}/{address}/orders': {
+          const { channel, address } = contactOf(event);
+          return json(200, await findCustomersByContact(deps.table, shopId, channel, address));
+        }
+        case 'GET /v1/shops/{shopId}/contacts/{channel}/{address}/history': {
+          const { channel, address } = contactOf(event);
+          return json(200, await contactHistory(deps.table, shopId, channel, address));
         }
         default:
           throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);

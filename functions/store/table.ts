@@ -237,3 +237,29 @@ export const tableDefinition = (tableName: string) => ({
 
 /** An email preview as the console's sandboxed frame loads it, by an unguessable id; TTL expires it. */
 export const previewDocumentKey = (id: string) => ({ pk: `PREVIEWDOC#${id}`, sk: 'DOC' });
+
+/**
+ * Staff's lookups (the console's Orders and Contacts pages), one small item each, written once
+ * when an order is first stored with a number or an address (see order-lookup-store.ts).
+ * An order number as the customer sees it (`#1001`, a Taobao number) to the order ids bearing
+ * it: sk `NUMBER#<orderId>`, as two platforms of one shop may reuse a number. (The sort keys
+ * name their kind, so the bench's capacity meter counts them apart from the order.)
+ */
+export const orderNumberPk = (shopId: string, number: string) => `SHOP#${shopId}#ORDERNO#${number}`;
+export const orderNumberKey = (shopId: string, number: string, orderId: string) => ({
+  pk: orderNumberPk(shopId, number),
+  sk: `${ORDER_NUMBER_SK_PREFIX}${orderId}`,
+});
+export const ORDER_NUMBER_SK_PREFIX = 'NUMBER#';
+/**
+ * A phone or email to the orders placed with it (sk `ADDRESS#<orderId>`), hashed as contact
+ * preferences are: no address in a key.
+ */
+export const addressOrdersPk = (shopId: string, channel: string, address: string) =>
+  `SHOP#${shopId}#ADDRESS#${channel}#${addressDigest(channel, address)}`;
+export const addressOrderKey = (
+  shopId: string,
+  channel: string,
+  address: string,
+  orderId: string,
+) => ({ pk: addressOrdersPk(shopId, channel, address), sk: `ADDRESS#${orderId}` });

@@ -20,6 +20,7 @@ import {
 import { buyerMonthOf, deleteBuyer, deleteCustomerHistory } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { blankFollowUp, cancelFollowUps, type FollowUpBlanking } from '../store/follow-up-store.ts';
+import { deleteAddressOrders, deleteLookupItem } from '../store/order-lookup-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 import { contactKey } from '../store/table.ts';
 import { findCustomerRecords } from './customer-records.ts';
@@ -41,6 +42,8 @@ export interface ErasedCounts {
   contactPreferences: number;
   customerHistory: number;
   buyerEntries: number;
+  /** Entries that found their orders by phone or email (staff's lookups). */
+  addressLookups: number;
 }
 
 export interface ErasureReport {
@@ -70,6 +73,7 @@ const zero = (): ErasedCounts => ({
   contactPreferences: 0,
   customerHistory: 0,
   buyerEntries: 0,
+  addressLookups: 0,
 });
 
 const sum = (a: ErasedCounts, b: Partial<ErasedCounts>): ErasedCounts => {
@@ -247,6 +251,24 @@ export const eraseCustomer = async (
     )),
   ]);
   erased.contactPreferences = prefs.erased;
+  const whose = {
+    orderIds: new Set(found.orders.map((p) => p.order.orderId)),
+    customerIds: new Set(found.customerIds),
+  };
+  for (const [channel, list] of [
+    ['email', subject.emails],
+    ['sms', subject.phones],
+  ] as const) {
+    for (const address of list) {
+      erased.addressLookups += await deleteAddressOrders(
+        deps.table,
+        shopId,
+        channel,
+        address,
+        whose,
+      );
+    }
+  }
   for (const h of found.histories) {
     for (const stamp of h.paidStamps ?? []) {
       months.add(buyerMonthOf(stamp.slice(stamp.lastIndexOf('|') + 1)));
@@ -317,6 +339,8 @@ export const eraseShopData = async (
       } else if (pk.startsWith(`${prefix}BUYERS#`)) {
         const month = pk.slice(`${prefix}BUYERS#`.length);
         if (await deleteBuyer(deps.table, shopId, month, sk)) erased.buyerEntries++;
+      } else if (pk.startsWith(`${prefix}ADDRESS#`)) {
+        if (await deleteLookupItem(deps.table, { pk, sk })) erased.addressLookups++;
       } else if (pk.startsWith(`${prefix}CONTACT#`) && sk === 'PREFERENCE') {
         // A legacy item and its hashed copy are one preference: count it once.
         const hashedPk =

@@ -30,6 +30,7 @@ import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/c
 import type { TableRef } from '../store/dynamo.ts';
 import { countPaymentRecovery } from '../store/flow-stats-store.ts';
 import { cancelFollowUps, createFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
+import { recordOrderLookups } from '../store/order-lookup-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
 export interface IngestDeps {
@@ -161,6 +162,8 @@ export const ingestOrderEvent = async (
     const customer = needsHistory(current, next)
       ? await updateCustomer(deps, shop.id, next)
       : undefined;
+    // Staff's lookups by number, phone and email: written once, when the order first has them.
+    await recordOrderLookups(deps.table, current, next);
     const planned = planFollowUps({ order: next, followUps, customer, shop, now, event });
     const plan = next.erasedAt ? erasedOrderPlan(planned, followUps) : planned;
     const placed = placePlan(

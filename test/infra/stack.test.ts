@@ -286,6 +286,7 @@ describe('least privilege', () => {
               'SHOP#*#CUSTOMER#*',
               'SHOP#*#BUYERS#*',
               'SHOP#*#CONTACT#*',
+              'SHOP#*#ADDRESS#*',
             ],
           },
         },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import type { FlowReport } from '../../functions/use-cases/flow-report.ts';
 import type { SweepPreview } from '../../functions/use-cases/preview-payment-sweep.ts';
+import type { contactHistory } from '../../functions/use-cases/staff-lookups.ts';
 import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
 import {
   SCENARIO_CLOCK_START,
@@ -111,6 +112,26 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('an operations user finds an order by its number and a customer by phone, masked', async () => {
+    await page.locator('#order-id').fill('#S2');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.locator('.timeline[data-order="S2"]').waitFor();
+    expect(page.url()).toMatch(/#\/orders\/S2$/);
+
+    await page.locator('#customer-address').fill('+86 138 0013 8000');
+    await page.getByRole('button', { name: 'Search customers' }).click();
+    const c42 = page.locator('section[data-customer="C42"]');
+    await c42.waitFor();
+    const results = page.locator('.customers');
+    expect(await results.getAttribute('data-address')).toBe('+86 138****8000');
+    expect(await results.textContent()).not.toContain('13800138000');
+    expect(await c42.locator('tr[data-order="A1001"] td').first().textContent()).toBe('#A1001');
+    await c42.locator('tr[data-order="A1001"] a').click();
+    await page.locator('.timeline[data-order="A1001"]').waitFor();
+    expect(page.url()).toMatch(/#\/orders\/A1001$/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('the report draws its charts from real counts and the table matches the API', async () => {
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.locator('#report-from').fill(SCENARIO_DAY);
@@ -162,6 +183,21 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.locator('[data-stat="contact-state"]').waitFor();
     expect(await page.getByRole('button', { name: 'Opt out' }).count()).toBe(0);
+    // The address's history: what was sent to it, as the API answers it, the address masked.
+    const sent = (
+      await adminCall(stack, 'GET', '/v1/shops/demo/contacts/sms/%2B8613800138000/history')
+    ).body as unknown as Awaited<ReturnType<typeof contactHistory>>;
+    expect(sent.entries.length).toBeGreaterThan(0);
+    const rows = page.locator('table.history tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(sent.entries.length);
+    const reminder = page.locator(
+      'table.history tr[data-order="A1001"][data-flow="payment-reminder"][data-step="first"]',
+    );
+    expect(await reminder.getAttribute('data-status')).toBe('sent');
+    expect(await reminder.locator('td').first().textContent()).toMatch(/10:30/);
+    expect(await page.locator('.contact dt').first().textContent()).toBe('+86 138****8000');
+    expect(await page.locator('.contact').textContent()).not.toContain('13800138000');
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -101,6 +101,17 @@ const tableText = async (): Promise<{ items: number; text: string }> => {
   return { items: texts.length, text: texts.join('\n').toLowerCase() };
 };
 const found = (text: string) => PERSONAL.filter((v) => text.includes(v.toLowerCase()));
+/** The console's lookup entries by phone or email a shop has left. */
+const addressLookups = async (shopId: string): Promise<number> => {
+  const page = await stack.table.doc.send(
+    new ScanCommand({
+      TableName: stack.table.tableName,
+      FilterExpression: 'begins_with(pk, :p)',
+      ExpressionAttributeValues: { ':p': `SHOP#${shopId}#ADDRESS#` },
+    }),
+  );
+  return page.Items?.length ?? 0;
+};
 
 describe('customer data export and erasure', () => {
   const t0 = hoursAfter(new Date('2026-11-22T02:00:00Z'), 5 / 60);
@@ -191,6 +202,8 @@ describe('customer data export and erasure', () => {
         contactPreferences: 1,
         customerHistory: 1,
         buyerEntries: 1,
+        // Each order's phone and email as the console's lookups hold them (the guest order: email).
+        addressLookups: 5,
         followUpsBlanked: expect.any(Number),
       },
       kept: { suppressions: 1 },
@@ -258,6 +271,7 @@ describe('customer data export and erasure', () => {
         contactPreferences: 0,
         customerHistory: 0,
         buyerEntries: 0,
+        addressLookups: 0,
       },
     });
   });
@@ -428,8 +442,12 @@ describe("a shop's every customer (Shopify shop/redact)", () => {
 
   it('erases what every customer of one shop left, and nothing of another shop', async () => {
     expect((await tableText()).text).toContain(PHONE);
+    expect(await addressLookups('demo')).toBeGreaterThan(0);
+    expect(await addressLookups('demo2')).toBeGreaterThan(0);
     const deps = { table: stack.table, clock: stack.clock };
     const report = await eraseShopData(deps, 'demo');
+    expect(await addressLookups('demo')).toBe(0);
+    expect(await addressLookups('demo2')).toBeGreaterThan(0);
     expect(report).toMatchObject({ shopId: 'demo', status: 'erased', inFlight: 0 });
     expect(report.erased.orders).toBeGreaterThanOrEqual(1);
     expect(report.kept.suppressions).toBeGreaterThanOrEqual(2);

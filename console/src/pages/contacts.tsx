@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { roleAtLeast } from '../../../functions/http/console-roles.ts';
-import type { ContactChannel, ContactPreference } from '../api.ts';
+import type { ContactChannel, ContactHistory, ContactPreference } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { ErrorNotice, Field, PageHeader, Stat } from '../components.tsx';
+import { cleanAddress } from '../contact-input.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { MessageKey } from '../messages/en.ts';
@@ -14,6 +15,7 @@ export default function ContactsPage(_: PageProps) {
   const [channel, setChannel] = useState<ContactChannel>('sms');
   const [address, setAddress] = useState('');
   const [found, setFound] = useState<ContactPreference>();
+  const [history, setHistory] = useState<ContactHistory>();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
@@ -24,10 +26,17 @@ export default function ContactsPage(_: PageProps) {
   const lookUp = async () => {
     setError(undefined);
     setSaved(false);
+    const clean = cleanAddress(channel, address);
     try {
-      setFound(await api.contact(channel, address.trim()));
+      const [preference, sent] = await Promise.all([
+        api.contact(channel, clean),
+        api.contactHistory(channel, clean),
+      ]);
+      setFound(preference);
+      setHistory(sent);
     } catch (err) {
       setFound(undefined);
+      setHistory(undefined);
       setError(err);
     }
   };
@@ -83,7 +92,7 @@ export default function ContactsPage(_: PageProps) {
           <dl class="stats">
             <Stat
               id="contact-state"
-              label={found.address}
+              label={history?.address ?? found.address}
               value={found.optedOut ? t('contacts.optedOut') : t('contacts.optedIn')}
             />
             {found.changedAt ? (
@@ -140,6 +149,64 @@ export default function ContactsPage(_: PageProps) {
             <p role="status" class="notice ok">
               {t('contacts.saved')}
             </p>
+          ) : null}
+          {history ? (
+            <div class="contact-history">
+              <h2>{t('contacts.history')}</h2>
+              <p class="hint">{t('contacts.historyLead', { address: history.address })}</p>
+              {history.entries.length === 0 ? (
+                <p class="notice" role="status">
+                  {t('contacts.historyEmpty')}
+                </p>
+              ) : (
+                <div class="scroll">
+                  <table class="history">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('contacts.sentAt')}</th>
+                        <th scope="col">{t('contacts.flow')}</th>
+                        <th scope="col">{t('contacts.step')}</th>
+                        <th scope="col">{t('contacts.historyChannel')}</th>
+                        <th scope="col">{t('contacts.status')}</th>
+                        <th scope="col">{t('contacts.order')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {history.entries.map((e) => (
+                        <tr
+                          key={`${e.orderId}/${e.flow}/${e.step}/${e.at}`}
+                          data-order={e.orderId}
+                          data-flow={e.flow}
+                          data-step={e.step}
+                          data-status={e.status ?? ''}
+                        >
+                          <td>{formatDateTime(e.at, shop.timeZone, locale)}</td>
+                          <td>
+                            <code>{e.flow}</code>
+                          </td>
+                          <td>
+                            <code>{e.step}</code>
+                          </td>
+                          <td>{t(`channel.${e.channel}` as MessageKey)}</td>
+                          <td>
+                            {e.status ? (
+                              <span class={`status status-${e.status}`}>
+                                {t(`status.${e.status}` as MessageKey)}
+                              </span>
+                            ) : null}
+                          </td>
+                          <td>
+                            <a href={`#/orders/${encodeURIComponent(e.orderId)}`}>
+                              {e.orderNumber ?? e.orderId}
+                            </a>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </div>
           ) : null}
         </div>
       ) : null}

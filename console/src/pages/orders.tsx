@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type OrderTimeline, type TimelineFollowUp } from '../api.ts';
+import {
+  ApiError,
+  type ContactChannel,
+  type CustomersByContact,
+  type FoundOrders,
+  type OrderSummary,
+  type OrderTimeline,
+  type TimelineFollowUp,
+} from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { ErrorNotice, Field, PageHeader, Stat } from '../components.tsx';
+import { cleanAddress } from '../contact-input.ts';
 import { formatDateTime, formatMoney } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { MessageKey } from '../messages/en.ts';
@@ -22,6 +31,10 @@ export const OrdersPage = ({ param }: PageProps) => {
   const [timeline, setTimeline] = useState<OrderTimeline>();
   const [error, setError] = useState<unknown>();
   const [missing, setMissing] = useState<string>();
+  const [matches, setMatches] = useState<FoundOrders>();
+  const [channel, setChannel] = useState<ContactChannel>('sms');
+  const [address, setAddress] = useState('');
+  const [customers, setCustomers] = useState<CustomersByContact>();
   const when = (iso: string | undefined) => formatDateTime(iso, shop.timeZone, locale);
 
   const find = async (id: string) => {
@@ -39,6 +52,60 @@ export const OrdersPage = ({ param }: PageProps) => {
     if (param) void find(param);
   }, [param]);
 
+  const open = (id: string) => {
+    if (param === id) void find(id);
+    else navigate(`#/orders/${encodeURIComponent(id)}`);
+  };
+  // Staff may type the id or the number the customer quotes: one match opens at once.
+  const search = async (q: string) => {
+    setError(undefined);
+    setMissing(undefined);
+    setMatches(undefined);
+    try {
+      const found = await api.findOrders(q);
+      const only = found.orders.length === 1 ? found.orders[0] : undefined;
+      if (only) open(only.id);
+      else setMatches(found);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const findCustomer = async () => {
+    setError(undefined);
+    setCustomers(undefined);
+    try {
+      setCustomers(await api.customersByContact(channel, cleanAddress(channel, address)));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const orderList = (orders: OrderSummary[]) => (
+    <table class="order-list">
+      <thead>
+        <tr>
+          <th scope="col">{t('orders.number')}</th>
+          <th scope="col">{t('orders.orderId')}</th>
+          <th scope="col">{t('orders.status')}</th>
+          <th scope="col">{t('orders.placedAt')}</th>
+          <th scope="col">{t('orders.total')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {orders.map((o) => (
+          <tr key={o.id} data-order={o.id}>
+            <td>{o.number ?? ''}</td>
+            <td>
+              <a href={`#/orders/${encodeURIComponent(o.id)}`}>{o.id}</a>
+            </td>
+            <td>{t(`orderStatus.${o.status}` as MessageKey)}</td>
+            <td>{when(o.placedAt)}</td>
+            <td>{o.total && o.currency ? formatMoney(o.total, o.currency, locale) : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+
   const data = timeline?.order.data as
     | { total?: string; currency?: string; createdAt?: string }
     | undefined;
@@ -49,13 +116,11 @@ export const OrdersPage = ({ param }: PageProps) => {
         class="search"
         onSubmit={(e) => {
           e.preventDefault();
-          const id = orderId.trim();
-          if (!id) return;
-          if (param === id) void find(id);
-          else navigate(`#/orders/${encodeURIComponent(id)}`);
+          const q = orderId.trim();
+          if (q) void search(q);
         }}
       >
-        <Field id="order-id" label={t('orders.orderId')}>
+        <Field id="order-id" label={t('orders.query')}>
           <input
             id="order-id"
             name="orderId"
@@ -69,7 +134,74 @@ export const OrdersPage = ({ param }: PageProps) => {
           {t('orders.find')}
         </button>
       </form>
+      <form
+        class="search"
+        aria-label={t('orders.customerSearch')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (address.trim()) void findCustomer();
+        }}
+      >
+        <Field id="customer-channel" label={t('orders.contactChannel')}>
+          <select
+            id="customer-channel"
+            value={channel}
+            onChange={(e) => setChannel(e.currentTarget.value as ContactChannel)}
+          >
+            <option value="sms">{t('channel.sms')}</option>
+            <option value="email">{t('channel.email')}</option>
+          </select>
+        </Field>
+        <Field id="customer-address" label={t('orders.contactAddress')}>
+          <input
+            id="customer-address"
+            value={address}
+            required
+            maxLength={254}
+            onInput={(e) => setAddress(e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit">{t('orders.findCustomer')}</button>
+      </form>
       <ErrorNotice error={error} />
+      {matches ? (
+        matches.orders.length === 0 ? (
+          <p class="notice" role="status">
+            {t('orders.noMatch', { query: matches.query })}
+          </p>
+        ) : (
+          <div class="matches">
+            <h2>{t('orders.matches', { query: matches.query })}</h2>
+            {orderList(matches.orders)}
+          </div>
+        )
+      ) : null}
+      {customers ? (
+        <div class="customers" data-address={customers.address}>
+          {customers.customers.length === 0 ? (
+            <p class="notice" role="status">
+              {t('orders.noCustomer', { address: customers.address })}
+            </p>
+          ) : (
+            <>
+              <h2>{t('orders.customersFor', { address: customers.address })}</h2>
+              {customers.customers.map((c) => (
+                <section key={c.customerId ?? ''} data-customer={c.customerId ?? 'guest'}>
+                  <h3>
+                    {c.customerId
+                      ? t('orders.customer', { customerId: c.customerId })
+                      : t('orders.guest')}
+                  </h3>
+                  <p class="hint">
+                    {t('orders.recentOrders', { shown: c.orders.length, count: c.orderCount })}
+                  </p>
+                  {orderList(c.orders)}
+                </section>
+              ))}
+            </>
+          )}
+        </div>
+      ) : null}
       {missing ? (
         <p class="notice" role="status">
           {t('orders.notFound', { orderId: missing })}
