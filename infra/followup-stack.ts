@@ -343,6 +343,12 @@ export class FollowUpStack extends Stack {
       environment: common,
       allowShopSecrets: allowSecrets,
     });
+    new Rule(this, 'ProviderReviewCheck', {
+      description:
+        'Read back SMS templates submitted to Aliyun or Tencent; an approved one goes live',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(shopTemplates.fn.fn, { retryAttempts: 1 })],
+    });
     // The settings route rewrites a shop item's settings (partition SHOPS) and nothing else.
     admin.fn.addToRolePolicy(
       new PolicyStatement({

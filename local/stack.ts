@@ -45,6 +45,7 @@ import {
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../functions/handlers/sweep.ts';
 import {
+  createReviewCheckHandler,
   createTemplatesHandler,
   PREVIEW_DOCUMENT_ROUTE,
   TEMPLATE_ROUTES,
@@ -375,19 +376,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       bearerTokenVerifier(table),
     ];
     const admin = onApiRoute(createAdminHandler({ ...common, renderer, verifiers }));
-    const templates = onApiRoute(
-      createTemplatesHandler({
-        ...common,
-        // Read on each request, so an edited file under templates/ is the default at once.
-        defaults: async () => defaultTemplates(),
-        testTransports: { sms: outbox, email: outbox },
-        testSendsPerHour: options.testSendsPerHour ?? 5,
-        verifiers,
-        // Aliyun's and Tencent's template APIs cannot be reached from here: a test brings its own,
-        // and `npm start` records reviews by hand (PUT …/provider-review/{provider}).
-        ...(options.providerReviews ? { providerReviews: options.providerReviews } : {}),
-      }),
-    );
+    const templatesDeps: TemplatesHandlerDeps = {
+      ...common,
+      // Read on each request, so an edited file under templates/ is the default at once.
+      defaults: async () => defaultTemplates(),
+      testTransports: { sms: outbox, email: outbox },
+      testSendsPerHour: options.testSendsPerHour ?? 5,
+      verifiers,
+      // Aliyun's and Tencent's template APIs cannot be reached from here: a test brings its own,
+      // and `npm start` records reviews by hand (PUT …/provider-review/{provider}).
+      ...(options.providerReviews ? { providerReviews: options.providerReviews } : {}),
+    };
+    const templates = onApiRoute(createTemplatesHandler(templatesDeps));
+    // The scheduled review check runs on each tick where there is a provider API to ask.
+    const reviewCheck = options.providerReviews
+      ? createReviewCheckHandler(templatesDeps)
+      : undefined;
     const consoleServer = createConsoleServer(consoleIssuer);
     const consent = createConsentHandler({
       ...common,
@@ -497,6 +501,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await retried('sweep', () => run.sweep(period, lambdaContext('sweep')));
         sweptThrough = now;
       }
+      if (reviewCheck) await retried('provider reviews', reviewCheck);
       await retried('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
       // The transactional lane first: what a blast queued on the marketing lane waits for it.
       await poller.drain({ timeoutMs: 120_000 });

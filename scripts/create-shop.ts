@@ -7,6 +7,7 @@ import {
   ResourceExistsException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { smsProviderAccountsSchema } from '../functions/channels/sms-providers/provider-accounts.ts';
 import { createDocumentClient } from '../functions/config/clients.ts';
 import { shopSettingsSchema } from '../functions/domain/shop/shop-settings.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
@@ -23,6 +24,8 @@ import { connectionFromArgs, PLATFORM_OPTIONS } from './platform-connection.ts';
  *     [--settings settings.json]   (flows, contact policy, links; README "Flows"; defaults otherwise)
  *     [--platform shopify --shop-domain acme-tea.myshopify.com --platform-secret <app secret>]
  *     [--platform-client-id <Youzan client_id | Douyin app_key>]   (README "Connect your platform")
+ *     [--sms-providers accounts.json]   (Aliyun / Tencent keys and signature; README "SMS in mainland China")
+ *     [--sms-receipts]   (a new token for the providers' delivery receipt URL, printed once)
  */
 const { values } = parseArgs({
   options: {
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     'staff-webhook-url': { type: 'string' },
     'keep-secret': { type: 'string', multiple: true, default: [] },
     settings: { type: 'string' },
+    'sms-providers': { type: 'string' },
+    'sms-receipts': { type: 'boolean', default: false },
     ...PLATFORM_OPTIONS,
   },
 });
@@ -55,6 +60,18 @@ const parsedSettings = shopSettingsSchema.safeParse(
 if (!parsedSettings.success) {
   for (const issue of parsedSettings.error.issues) {
     console.error(`${values.settings}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  }
+  process.exit(2);
+}
+// The file holds keys: it is checked whole before anything is written, and never echoed.
+const smsAccounts = values['sms-providers']
+  ? smsProviderAccountsSchema.safeParse(JSON.parse(readFileSync(values['sms-providers'], 'utf8')))
+  : undefined;
+if (smsAccounts && !smsAccounts.success) {
+  for (const issue of smsAccounts.error.issues) {
+    console.error(
+      `${values['sms-providers']}: ${issue.path.join('.') || '(file)'}: ${issue.message}`,
+    );
   }
   process.exit(2);
 }
@@ -99,4 +116,15 @@ if (values['staff-webhook-url']) {
     secret: `whsec_${randomBytes(32).toString('base64')}`,
   });
 }
-console.log(JSON.stringify({ shopId, webhookSecret, adminToken }, null, 2));
+if (smsAccounts?.success) await put('sms-providers', smsAccounts.data);
+const smsReceiptToken = values['sms-receipts']
+  ? `rcpt_${randomBytes(24).toString('hex')}`
+  : undefined;
+if (smsReceiptToken) await put('sms-receipts', { token: smsReceiptToken });
+console.log(
+  JSON.stringify(
+    { shopId, webhookSecret, adminToken, ...(smsReceiptToken ? { smsReceiptToken } : {}) },
+    null,
+    2,
+  ),
+);

@@ -29,6 +29,7 @@ import {
   approveTemplate,
   auditLog,
   catalogKey,
+  checkSubmittedReviews,
   type DefaultTemplates,
   getTemplate,
   listTemplates,
@@ -192,6 +193,29 @@ const toIso = (value: string, endOfDay: boolean) =>
     ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`
     : new Date(value).toISOString();
 
+const templatesDepsOf = async (deps: TemplatesHandlerDeps): Promise<ShopTemplatesDeps> => ({
+  table: deps.table,
+  clock: deps.clock,
+  defaults: typeof deps.defaults === 'function' ? await deps.defaults() : deps.defaults,
+  testTransports: deps.testTransports,
+  testSendsPerHour: deps.testSendsPerHour,
+  ...(deps.providerReviews ? { providerReviews: deps.providerReviews } : {}),
+});
+
+/**
+ * The scheduled check (every 15 minutes in AWS, every tick locally): each template version
+ * submitted to Aliyun or Tencent is read back, and an approved one goes live.
+ */
+export const createReviewCheckHandler = (deps: TemplatesHandlerDeps) => async () => {
+  const result = await checkSubmittedReviews(
+    await templatesDepsOf(deps),
+    (shopId) => deps.shops.get(shopId),
+    (error, at) => deps.logger.error('a provider review could not be checked', { error, ...at }),
+  );
+  if (result.submitted) deps.logger.info('provider reviews checked', result);
+  return result;
+};
+
 /** A shop's own words: drafts, checks, previews, tests, publishing with roles and an audit log. */
 export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
   const verifiers = deps.verifiers ?? [bearerTokenVerifier(deps.table)];
@@ -233,15 +257,7 @@ export const createTemplatesHandler = (deps: TemplatesHandlerDeps) => {
       const action = NEEDS[route];
       if (!action) throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
       requireAction(principal, action);
-      const defaults = typeof deps.defaults === 'function' ? await deps.defaults() : deps.defaults;
-      const t: ShopTemplatesDeps = {
-        table: deps.table,
-        clock: deps.clock,
-        defaults,
-        testTransports: deps.testTransports,
-        testSendsPerHour: deps.testSendsPerHour,
-        ...(deps.providerReviews ? { providerReviews: deps.providerReviews } : {}),
-      };
+      const t = await templatesDepsOf(deps);
       if (route === 'GET /v1/shops/{shopId}/templates')
         return json(200, await listTemplates(t, shopId));
       if (route === 'GET /v1/shops/{shopId}/audit') {

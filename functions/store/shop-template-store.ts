@@ -17,6 +17,8 @@ import { TEMPLATE_POINTER_PREFIX } from './shop-store.ts';
 import {
   auditKey,
   auditPk,
+  PROVIDER_REVIEWS_PK,
+  providerReviewKey,
   shopTemplatePointersKey,
   shopTemplatesPk,
   TEMPLATE_OVERRIDE_SK_PREFIX,
@@ -155,6 +157,28 @@ export const writeChange = async (
     auditPut(t, shopId, audit),
   ];
   if (versionUpdate) {
+    // A submitted, undecided review is listed for the scheduled check; a decided one is not.
+    for (const [provider, review] of Object.entries(versionUpdate.providerApprovals ?? {})) {
+      const key = providerReviewKey(shopId, override.key, versionUpdate.version, provider);
+      items.push(
+        review?.state === 'pending' && review.code && review.submittedAt
+          ? {
+              Put: {
+                TableName: t.tableName,
+                Item: {
+                  ...key,
+                  type: 'provider-review',
+                  shopId,
+                  key: override.key,
+                  version: versionUpdate.version,
+                  provider,
+                  submittedAt: review.submittedAt,
+                },
+              },
+            }
+          : { Delete: { TableName: t.tableName, Key: key } },
+      );
+    }
     // A provider's review changes beside the version; its text and number never do.
     items.push({
       Put: {
@@ -217,6 +241,32 @@ export const writeChange = async (
       );
     throw err;
   }
+};
+
+export interface SubmittedReview {
+  shopId: string;
+  key: string;
+  version: number;
+  provider: string;
+  submittedAt: string;
+}
+
+/** Every review submitted to a provider and not yet decided, across shops. */
+export const listSubmittedReviews = async (t: TableRef): Promise<SubmittedReview[]> => {
+  const out: SubmittedReview[] = [];
+  for await (const item of queryItems(t, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': PROVIDER_REVIEWS_PK },
+  })) {
+    out.push({
+      shopId: String(item.shopId),
+      key: String(item.key),
+      version: Number(item.version),
+      provider: String(item.provider),
+      submittedAt: String(item.submittedAt),
+    });
+  }
+  return out;
 };
 
 /** An audit entry on its own (a test send changes no template). */

@@ -142,6 +142,21 @@ export const templateVersionKey = (shopId: string, templateKey: string, version:
   sk: `${templateVersionSkPrefix(templateKey)}${String(version).padStart(6, '0')}`,
 });
 
+/**
+ * SMS template versions submitted to Aliyun or Tencent and not yet decided: one small item each,
+ * in one partition, so the scheduled review check is one Query however many shops there are.
+ */
+export const PROVIDER_REVIEWS_PK = 'PROVIDER-REVIEWS';
+export const providerReviewKey = (
+  shopId: string,
+  templateKey: string,
+  version: number,
+  provider: string,
+) => ({
+  pk: PROVIDER_REVIEWS_PK,
+  sk: `SHOP#${shopId}#${templateKey}#V#${String(version).padStart(6, '0')}#${provider}`,
+});
+
 /** Who changed what, per shop, in time order: `?from=&to=` is one Query on the sort key. */
 export const auditPk = (shopId: string) => `SHOP#${shopId}#AUDIT`;
 export const auditKey = (shopId: string, at: string, id: string) => ({

@@ -72,6 +72,7 @@ import {
   getVersion,
   listAudit,
   listOverrides,
+  listSubmittedReviews,
   listVersions,
   writeChange,
 } from '../store/shop-template-store.ts';
@@ -748,6 +749,41 @@ export const refreshProviderReview = async (
     state = await reviewedVersion(deps, p.shopId, key, version);
   }
   return answer;
+};
+
+/**
+ * The scheduled review check: reads every submitted, undecided review from its provider, so an
+ * approved version goes live without anyone pressing refresh. One shop's failure (a revoked key,
+ * the provider down) is reported and the others are still checked.
+ */
+export const checkSubmittedReviews = async (
+  deps: ShopTemplatesDeps,
+  shopRecord: (shopId: string) => Promise<ShopRecord | undefined>,
+  onError: (error: Error, at: { shopId: string; key: string; version: number }) => void,
+) => {
+  const submitted = await listSubmittedReviews(deps.table);
+  const versions = new Map<string, { shopId: string; key: string; version: number }>();
+  for (const r of submitted) versions.set(`${r.shopId}\n${r.key}\n${r.version}`, r);
+  let checked = 0;
+  let decided = 0;
+  for (const at of versions.values()) {
+    try {
+      const record = await shopRecord(at.shopId);
+      if (!record) continue;
+      const principal: Principal = {
+        shopId: at.shopId,
+        actor: 'review-check',
+        role: 'admin',
+        via: 'schedule',
+      };
+      const after = await refreshProviderReview(deps, principal, record, at.key, at.version);
+      checked++;
+      if (Object.values(after.providerApprovals).some((a) => a?.state !== 'pending')) decided++;
+    } catch (err) {
+      onError(err as Error, at);
+    }
+  }
+  return { submitted: submitted.length, checked, decided };
 };
 
 /** A review recorded by hand: the code pasted back from the provider's console, or its refusal. */

@@ -61,6 +61,16 @@ export class ShopTemplates extends Construct {
         },
       }),
     );
+    // The list of reviews under way at a provider: an entry is added on submit, removed on a verdict.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [props.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PROVIDER-REVIEWS'] },
+        },
+      }),
+    );
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],

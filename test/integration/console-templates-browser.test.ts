@@ -259,6 +259,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
     const review = item.locator('section[data-provider="aliyun"]');
     expect(await review.getAttribute('data-review-state')).toBe('pending');
     expect(await review.locator('[data-review-text]').textContent()).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Aliyun's own placeholder syntax
       '订单${order_number}已付款，我们会尽快发货。',
     );
     expect(await seriousViolations(page)).toEqual([]);

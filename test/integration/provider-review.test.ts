@@ -22,6 +22,7 @@ import { advance, startTestStack, timeline } from '../support/test-stack.ts';
 const fakeAliyun = () => {
   const submitted: Record<string, unknown>[] = [];
   const status = new Map<string, { templateStatus: string; rejectInfo?: string }>();
+  const state = { statusCalls: 0 };
   const client = {
     async createSmsTemplate(request: Record<string, unknown>) {
       submitted.push({ ...request });
@@ -30,6 +31,7 @@ const fakeAliyun = () => {
       return { body: { code: 'OK', message: 'OK', templateCode } };
     },
     async getSmsTemplate(request: { templateCode?: string }) {
+      state.statusCalls++;
       const s = status.get(request.templateCode ?? '');
       if (!s) return { body: { code: 'isv.SMS_TEMPLATE_ILLEGAL', message: '模板不存在' } };
       return {
@@ -41,7 +43,14 @@ const fakeAliyun = () => {
       };
     },
   };
-  return { client: client as unknown as DysmsapiClient, submitted, status };
+  return {
+    client: client as unknown as DysmsapiClient,
+    submitted,
+    status,
+    get statusCalls() {
+      return state.statusCalls;
+    },
+  };
 };
 
 const aliyun = fakeAliyun();
@@ -147,6 +156,7 @@ describe('a shop on Aliyun publishes its SMS words through Aliyun’s review', (
     });
     // What Aliyun was asked to review: the fixed text with named variables, as a notification.
     expect(aliyun.submitted[0]).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Aliyun's own placeholder syntax
       templateContent: '您好，订单${order_number}还未付款，商品为您保留中。已付款请忽略。',
       templateType: 1,
       relatedSignName: SHOP,
@@ -287,5 +297,31 @@ describe('a shop on Aliyun publishes its SMS words through Aliyun’s review', (
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['provider_review_submitted', 'provider_review_recorded']),
     );
+  });
+  it('goes live when Aliyun approves, through the scheduled check, with nobody pressing refresh', async () => {
+    const v = await publishForReview(
+      stack,
+      ADMIN,
+      'demo',
+      KEY,
+      file('【{{shop.name}}】订单{{order.number}}待付款，为您保留中。已付款请忽略。'),
+    );
+    const submitted = await apiCall(stack, 'POST', `${BASE}/versions/${v}/provider-review`, ADMIN, {
+      provider: 'aliyun',
+    });
+    const code = submitted.body.providerApprovals.aliyun.code as string;
+    await advance(stack, { advance: 'PT1M' });
+    expect((await review(v)).providerApprovals.aliyun.state).toBe('pending');
+    aliyun.status.set(code, { templateStatus: '1' });
+    await advance(stack, { advance: 'PT1M' });
+    expect((await review(v)).providerApprovals.aliyun).toMatchObject({
+      state: 'approved',
+      by: 'provider',
+    });
+    expect((await apiCall(stack, 'GET', BASE, ADMIN)).body.published.version).toBe(v);
+    // Decided reviews leave the check's list: the provider is not asked again.
+    const asked = aliyun.statusCalls;
+    await advance(stack, { advance: 'PT1M' });
+    expect(aliyun.statusCalls).toBe(asked);
   });
 });

@@ -36,6 +36,7 @@ describe('which templates a provider reviews', () => {
 });
 
 const base = { hash: 'h', text: 'default' };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Aliyun's own placeholder syntax
 const form = { text: '订单${order_number}未付款。', signature: { fixed: '店' }, params: [] };
 const live1: TemplateOverride = {
   key: 'k',
@@ -169,6 +170,7 @@ describe('recording a verdict', () => {
 describe('the providers’ template APIs, at the SDK boundary', () => {
   const request = {
     name: 'payment-reminder-first-v2',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Aliyun's own placeholder syntax
     text: '订单${order_number}未付款。',
     category: 'marketing' as const,
     remark: '示例',

@@ -8,7 +8,7 @@ export interface Principal {
   actor: string;
   role: Role;
   /** How they proved it: a bearer token today; the console adds signed-in browser sessions. */
-  via: 'admin-token' | 'person-token' | 'jwt';
+  via: 'admin-token' | 'person-token' | 'jwt' | 'schedule';
   /** The person's own addresses: test sends go only there. */
   contacts?: { email?: string; phone?: string };
 }
