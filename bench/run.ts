@@ -32,9 +32,9 @@ const num = (v: string | undefined, full: number, ci: number) =>
   v !== undefined ? Number(v) : values.ci ? ci : full;
 const orders = num(values.orders, 10_000, 600);
 const standardOrders = num(values.standard, 500, 100);
-const pending = num(values.pending, 1_000_000, 50_000);
+const pending = num(values.pending, 1_000_000, 20_000);
 const due = num(values.due, 10_000, 1_000);
-const intakeEvents = num(values.events, 3_000, 1_000);
+const intakeEvents = num(values.events, 3_000, 500);
 
 const log = (text: string) => console.log(`[bench ${new Date().toISOString()}] ${text}`);
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
