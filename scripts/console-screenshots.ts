@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium as playwright } from 'playwright-core';
 import { startLocalStack } from '../local/stack.ts';
+import { findChromium, launchChromium } from './console-browser.ts';
 import {
   SCENARIO_CLOCK_START,
   SCENARIO_DAY,
@@ -15,11 +14,8 @@ import {
  * scenario, one PNG per page and locale in docs/console/ for the README.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const chromium =
-  process.env.CHROMIUM_PATH ??
-  execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-    encoding: 'utf8',
-  }).trim();
+const chromium = findChromium();
+if (!chromium) throw new Error('no chromium: install Debian chromium, or set CHROMIUM_PATH');
 const out = join(process.cwd(), 'docs', 'console');
 mkdirSync(out, { recursive: true });
 
@@ -30,17 +26,7 @@ const stack = await startLocalStack({
   tickMs: 3_600_000,
   logLevel: 'ERROR',
 });
-const browser = await playwright.launch({
-  executablePath: chromium,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium(chromium);
 try {
   await seedScenario(stack);
   const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 860 } });

@@ -313,7 +313,18 @@ export const getTemplate = async (
         }
       : null,
     ...(providers.length ? { reviewedBy: providers } : {}),
-    ...(head?.awaitingProvider ? { awaitingProvider: head.awaitingProvider } : {}),
+    ...(head?.awaitingProvider
+      ? {
+          awaitingProvider: {
+            ...head.awaitingProvider,
+            // What the shop will send once approved: the editor opens on it rather than on
+            // the words still in force.
+            text:
+              (await getVersion(deps.table, shopId, key, head.awaitingProvider.version))?.text ??
+              '',
+          },
+        }
+      : {}),
     default: defaultText === undefined ? null : { text: defaultText, hash: sha256(defaultText) },
     defaultChanged: driftOf(deps, key, head),
     variables: variablesOf(key),

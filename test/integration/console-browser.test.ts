@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import axe from 'axe-core';
-import { type Browser, type Page, chromium as playwright } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import type { FlowReport } from '../../functions/use-cases/flow-report.ts';
 import type { SweepPreview } from '../../functions/use-cases/preview-payment-sweep.ts';
 import type { contactHistory } from '../../functions/use-cases/staff-lookups.ts';
 import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
+import { findChromium, launchChromium, seriousViolations } from '../../scripts/console-browser.ts';
 import {
   SCENARIO_CLOCK_START,
   SCENARIO_DAY,
@@ -16,29 +15,7 @@ import {
 import { adminCall } from '../support/ops-requests.ts';
 import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 
-const which = (name: string): string | undefined => {
-  try {
-    return (
-      execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined
-    );
-  } catch {
-    return undefined;
-  }
-};
-const chromium = process.env.CHROMIUM_PATH ?? which('chromium') ?? which('chromium-browser');
-
-/** axe-core in the page (through DevTools, so the page's CSP stays as strict as served). */
-const seriousViolations = async (page: Page) => {
-  await page.evaluate(axe.source);
-  // Runs in the page; the test's own types have no DOM, so the page's globals are cast.
-  const result = await page.evaluate(() => {
-    const g = globalThis as unknown as { axe: typeof axe; document: axe.ElementContext };
-    return g.axe.run(g.document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-};
+const chromium = findChromium();
 
 /** Pixels of a series colour on a chart's canvas: the line was drawn from data, not just axes. */
 const pixelsOf = (page: Page, chart: string, rgb: [number, number, number]) =>
@@ -72,17 +49,7 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
   beforeAll(async () => {
     stack = await startTestStack({ clockStart: SCENARIO_CLOCK_START });
     await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
-    browser = await playwright.launch({
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(chromium as string);
     page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());

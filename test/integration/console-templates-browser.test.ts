@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import axe from 'axe-core';
-import { type Browser, type Page, chromium as playwright } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/http/admin-auth.ts';
 import { DEMO_ADMIN_TOKEN, type LocalStack } from '../../local/stack.ts';
+import { findChromium, launchChromium, seriousViolations } from '../../scripts/console-browser.ts';
 import {
   advanceClock,
   postOrderEvent,
@@ -14,27 +13,7 @@ import {
 import { publishForReview } from '../support/provider-review.ts';
 import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 
-const which = (name: string): string | undefined => {
-  try {
-    return (
-      execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined
-    );
-  } catch {
-    return undefined;
-  }
-};
-const chromium = process.env.CHROMIUM_PATH ?? which('chromium') ?? which('chromium-browser');
-
-const seriousViolations = async (page: Page) => {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate(() => {
-    const g = globalThis as unknown as { axe: typeof axe; document: axe.ElementContext };
-    return g.axe.run(g.document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-};
+const chromium = findChromium();
 
 const KEY = 'payment-reminder/first/sms/zh-CN';
 const FILE = readFileSync(
@@ -72,10 +51,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
   beforeAll(async () => {
     stack = await startTestStack({ clockStart: SCENARIO_CLOCK_START });
     await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
-    browser = await playwright.launch({
-      executablePath: chromium,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium(chromium as string);
     page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
@@ -254,6 +230,8 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
     await signInThroughBrowser(page, stack.url, 'publisher@demo.local', 'demo-publisher-pass');
     await page.goto(`${stack.url}/console/#/templates/${key}`);
     await page.locator(`[data-awaiting-provider="${version}"]`).waitFor();
+    // The editor opens on the words waiting for review, not on the default still in force.
+    expect(await page.locator('.cm-content').textContent()).toContain('我们会尽快发货');
     const item = page.locator(`li[data-version="${version}"]`);
     await item.locator('summary').click();
     const review = item.locator('section[data-provider="aliyun"]');

@@ -258,7 +258,7 @@ export default function TemplateEditor({ templateKey }: { templateKey: string })
     load()
       .then((v) => {
         if (!host.current) return;
-        text.current = v.draft?.text ?? v.published?.text ?? '';
+        text.current = v.draft?.text ?? v.awaitingProvider?.text ?? v.published?.text ?? '';
         editor.current = createCodeEditor(host.current, {
           text: text.current,
           label: t('editor.code'),
