@@ -22,6 +22,8 @@ export interface LifecycleCost {
   dollarsPer1000Orders: { dynamoDb: number; sqs: number; lambda: number; total: number };
   byCommand: Record<string, { requests: number; units: number }>;
   unitsPerOrderByItemKind: Record<string, number>;
+  /** Requests per order by item kind: units ÷ requests above 1 on a write means items past 1 KB. */
+  requestsPerOrderByItemKind: Record<string, number>;
   sqsByCommand: Record<string, number>;
   invocations: Record<string, { invocations: number; ms: number; meanBilledMs: number }>;
   fixedPerTick: { note: string };
@@ -135,6 +137,11 @@ export const measureLifecycle = async (
         Object.entries(c.byItemKind)
           .sort(([, a], [, b]) => b.units - a.units)
           .map(([k, v]) => [k, round(v.units / orders, 2)]),
+      ),
+      requestsPerOrderByItemKind: Object.fromEntries(
+        Object.entries(c.byItemKind)
+          .sort(([, a], [, b]) => b.units - a.units)
+          .map(([k, v]) => [k, round(v.requests / orders, 2)]),
       ),
       sqsByCommand: sqs.counts.byCommand,
       invocations: Object.fromEntries(

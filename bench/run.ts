@@ -196,7 +196,14 @@ console.table([
   },
 ]);
 console.log('\nWhere the units go, per order of the standard lifecycle (by item kind)');
-console.table(standard.unitsPerOrderByItemKind);
+console.table(
+  Object.fromEntries(
+    Object.entries(standard.unitsPerOrderByItemKind).map(([kind, units]) => [
+      kind,
+      { units, requests: standard.requestsPerOrderByItemKind[kind] ?? 0 },
+    ]),
+  ),
+);
 console.log('\nThroughput and latency (HTTP intake vs raw PutItem, same engine, same run)');
 console.table({
   intake: { ...throughput.intake, statuses: JSON.stringify(throughput.intake.statuses) },

@@ -5,7 +5,10 @@ export interface CapacityTotals {
   writeUnits: number;
   requests: number;
   byCommand: Record<string, { requests: number; units: number }>;
-  /** By item kind (the sort key's first segment, e.g. ORDER, FOLLOWUP, CONTACT_LOG): where units go. */
+  /**
+   * By item kind (the sort key's first segment, e.g. ORDER, FOLLOWUP, CONTACT_LOG): where units go.
+   * A write's index units are their own kind (`write ORDER → index due`), as DynamoDB reports them.
+   */
   byItemKind: Record<string, { requests: number; units: number }>;
 }
 
@@ -39,7 +42,12 @@ const READS = new Set([
   'TransactGetItemsCommand',
 ]);
 
-type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+type Capacity = {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+};
+type Consumed = Capacity | Capacity[] | undefined;
 
 /**
  * Asks DynamoDB for ReturnConsumedCapacity on every call and adds up what it reports, so cost
@@ -53,16 +61,21 @@ export const meterCapacity = (doc: DynamoDBDocumentClient) => {
     byCommand: {},
     byItemKind: {},
   };
+  const add = (kind: string, units: number) => {
+    const byKind = totals.byItemKind[kind] ?? { requests: 0, units: 0 };
+    byKind.requests += 1;
+    byKind.units += units;
+    totals.byItemKind[kind] = byKind;
+  };
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
-      input.ReturnConsumedCapacity ??= 'TOTAL';
+      // INDEXES: the same total, split between the table and each index it wrote.
+      input.ReturnConsumedCapacity ??= 'INDEXES';
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity;
-      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-        (sum, c) => sum + (c.CapacityUnits ?? 0),
-        0,
-      );
+      const parts = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+      const units = parts.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       const name = context.commandName ?? 'unknown';
       if (READS.has(name)) totals.readUnits += units;
       else totals.writeUnits += units;
@@ -71,11 +84,20 @@ export const meterCapacity = (doc: DynamoDBDocumentClient) => {
       entry.requests += 1;
       entry.units += units;
       totals.byCommand[name] = entry;
-      const kind = `${READS.has(name) ? 'read' : 'write'} ${kindOf(name, args.input as KeyInput)}`;
-      const byKind = totals.byItemKind[kind] ?? { requests: 0, units: 0 };
-      byKind.requests += 1;
-      byKind.units += units;
-      totals.byItemKind[kind] = byKind;
+      const keyInput = args.input as KeyInput;
+      const kind = `${READS.has(name) ? 'read' : 'write'} ${kindOf(name, keyInput)}`;
+      let indexUnits = 0;
+      if (!READS.has(name) && !keyInput.IndexName) {
+        for (const c of parts) {
+          for (const [index, used] of Object.entries(c.GlobalSecondaryIndexes ?? {})) {
+            const u = used.CapacityUnits ?? 0;
+            if (u === 0) continue;
+            indexUnits += u;
+            add(`${kind} → index ${index}`, u);
+          }
+        }
+      }
+      add(kind, units - indexUnits);
       return result;
     },
     { step: 'initialize', name: 'meterCapacity' },

@@ -1,5 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { FollowUp, NewFollowUp } from '../domain/follow-ups/follow-up.ts';
+import type {
+  Category,
+  Channel,
+  FollowUp,
+  FollowUpStatus,
+  NewFollowUp,
+} from '../domain/follow-ups/follow-up.ts';
 import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/order-state.ts';
 import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
@@ -21,8 +27,80 @@ import {
 export type PlannedStep = Omit<FollowUp, 'shopId' | 'orderId' | 'attempts'>;
 
 type OrderBody = Pick<OrderState, 'data' | 'dataAsOf' | 'milestones' | 'events' | 'erasedAt'> & {
+  /** As items written before the steps were stored compactly carry them: still read. */
   planned?: PlannedStep[];
+  steps?: CompactStep[];
 };
+
+/**
+ * A planned step as a tuple without field names, its template and update time left out where
+ * they repeat the step and creation time: the delivered order's write, with seven steps on it,
+ * was 1,007 bytes, 17 short of a second write unit; this takes about 70 bytes off it.
+ */
+type CompactStep = [
+  flow: string,
+  step: string,
+  template: string | 0,
+  channel: Channel,
+  category: Category,
+  dueAt: string,
+  status: FollowUpStatus,
+  createdAt: string,
+  updatedAt: string | 0,
+  rest?: Partial<PlannedStep>,
+];
+
+const compactStep = (p: PlannedStep): CompactStep => {
+  const { flow, step, template, channel, category, dueAt, status, createdAt, updatedAt, ...rest } =
+    p;
+  const head: [
+    string,
+    string,
+    string | 0,
+    Channel,
+    Category,
+    string,
+    FollowUpStatus,
+    string,
+    string | 0,
+  ] = [
+    flow,
+    step,
+    template === step ? 0 : template,
+    channel,
+    category,
+    dueAt,
+    status,
+    createdAt,
+    updatedAt === createdAt ? 0 : updatedAt,
+  ];
+  const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return Object.keys(extra).length ? [...head, extra] : head;
+};
+
+const expandStep = ([
+  flow,
+  step,
+  template,
+  channel,
+  category,
+  dueAt,
+  status,
+  createdAt,
+  updatedAt,
+  rest,
+]: CompactStep): PlannedStep => ({
+  flow,
+  step,
+  template: template === 0 ? step : template,
+  channel,
+  category,
+  dueAt,
+  status,
+  createdAt,
+  updatedAt: updatedAt === 0 ? createdAt : updatedAt,
+  ...rest,
+});
 
 /**
  * The order's data, milestones and event ids travel as one Brotli-compressed attribute: about
@@ -52,7 +130,7 @@ const packBody = (state: OrderState, planned: PlannedStep[]): Uint8Array =>
     milestones: state.milestones,
     events: state.events,
     ...(state.erasedAt ? { erasedAt: state.erasedAt } : {}),
-    ...(planned.length ? { planned } : {}),
+    ...(planned.length ? { steps: planned.map(compactStep) } : {}),
   } satisfies OrderBody);
 
 const unpackBody = (item: Record<string, unknown>): OrderBody =>
@@ -83,7 +161,8 @@ const toPlannedStep = (f: FollowUp): PlannedStep => {
 /** The planned steps an order item carries (also read from the stream's images). */
 export const plannedOfOrderItem = (item: Record<string, unknown>): FollowUp[] => {
   const body = unpackBody(item);
-  return (body.planned ?? []).map((p) => toFollowUp(String(item.shopId), String(item.orderId), p));
+  const steps = body.steps?.map(expandStep) ?? body.planned ?? [];
+  return steps.map((p) => toFollowUp(String(item.shopId), String(item.orderId), p));
 };
 
 /** When the order's timer fires: its earliest planned step still scheduled. */

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FollowUp } from '../../functions/domain/follow-ups/follow-up.ts';
 import { readOrderPartition, saveOrder } from '../../functions/store/order-store.ts';
+import { pack, unpack } from '../../functions/store/packed.ts';
 import { orderKey } from '../../functions/store/table.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderEvent, orderWith } from '../support/fixtures.ts';
@@ -45,5 +47,80 @@ describe('order item', () => {
       }),
     );
     expect((await readOrderPartition(stack.table, 'demo', 'B2')).order).toEqual(state);
+  });
+
+  const steps = (orderId: string): FollowUp[] => [
+    {
+      shopId: 'demo',
+      orderId,
+      flow: 'payment-reminder',
+      step: 'first',
+      template: 'first',
+      channel: 'sms',
+      category: 'transactional',
+      dueAt: '2026-11-22T02:30:00.000Z',
+      status: 'cancelled',
+      reason: 'order paid',
+      createdAt: '2026-11-22T02:00:00.000Z',
+      updatedAt: '2026-11-22T02:05:00.000Z',
+      attempts: 0,
+    },
+    {
+      shopId: 'demo',
+      orderId,
+      flow: 'payment-reminder',
+      step: 'sweep-2026-11-22',
+      template: 'sweep',
+      channel: 'email',
+      category: 'transactional',
+      dueAt: '2026-11-22T12:00:00.000Z',
+      status: 'scheduled',
+      createdAt: '2026-11-22T02:00:00.000Z',
+      updatedAt: '2026-11-22T02:00:00.000Z',
+      attempts: 0,
+      about: { sku: 'TEA-250' },
+    },
+  ];
+
+  it('keeps planned steps compactly (no field names) and reads every field back', async () => {
+    const state = order('B3');
+    await saveOrder(stack.table, state, steps('B3'));
+    const { Item } = await stack.table.doc.send(
+      new GetCommand({ TableName: stack.table.tableName, Key: orderKey('demo', 'B3') }),
+    );
+    const body = unpack<{ planned?: unknown; steps?: unknown[] }>(Item?.body as Uint8Array);
+    expect(body.planned).toBeUndefined();
+    expect(JSON.stringify(body.steps)).not.toContain('"template"');
+    expect(body.steps?.every(Array.isArray)).toBe(true);
+    const read = await readOrderPartition(stack.table, 'demo', 'B3');
+    expect(read.planned).toEqual(steps('B3'));
+    expect(Item?.dueSk).toBe('2026-11-22T12:00:00.000Z');
+  });
+
+  it('still reads planned steps written with their field names', async () => {
+    const state = { ...order('B4'), version: 2 };
+    const planned = steps('B4').map(({ shopId: _s, orderId: _o, attempts: _a, ...p }) => p);
+    await stack.table.doc.send(
+      new PutCommand({
+        TableName: stack.table.tableName,
+        Item: {
+          ...orderKey('demo', 'B4'),
+          type: 'order',
+          shopId: 'demo',
+          orderId: 'B4',
+          version: 2,
+          body: pack({
+            data: state.data,
+            dataAsOf: state.dataAsOf,
+            milestones: state.milestones,
+            events: state.events,
+            planned,
+          }),
+        },
+      }),
+    );
+    const read = await readOrderPartition(stack.table, 'demo', 'B4');
+    expect(read.order).toEqual(state);
+    expect(read.planned).toEqual(steps('B4'));
   });
 });
