@@ -1,6 +1,6 @@
-import type { FollowUpKey } from '../follow-ups/follow-up.ts';
 import { GREETINGS } from '../flows/greetings.ts';
 import { PAYMENT_REMINDER, SWEEP_STEP_PREFIX } from '../flows/payment-reminder.ts';
+import type { FollowUpKey } from '../follow-ups/follow-up.ts';
 
 /** A follow-up planned as part of a large batch: a payment sweep's reminder or a greeting. */
 export const isBatchStep = (k: Pick<FollowUpKey, 'flow' | 'step'>): boolean =>
