@@ -6,19 +6,22 @@ import { DeliveryError } from '../functions/domain/errors.ts';
 import type { Category } from '../functions/domain/follow-ups/follow-up.ts';
 import { isWithin, nextWithin } from '../functions/domain/policy/contact-policy.ts';
 import { isQuiet, nextAllowed } from '../functions/domain/policy/quiet-hours.ts';
-import { spreadBatch } from '../functions/domain/sending/batch-spread.ts';
+import { DISPATCH_TICK_MS, spreadBatch } from '../functions/domain/sending/batch-spread.ts';
 import { FairShareQueue } from '../functions/domain/sending/fair-share.ts';
 import { type Lane, laneOfCategory, laneOfFlow } from '../functions/domain/sending/lane.ts';
+import { messageGroupOf } from '../functions/domain/sending/message-group.ts';
 import { ceilingFor, type SendRate } from '../functions/domain/sending/send-rate.ts';
 import { contactPolicySchema } from '../functions/domain/shop/shop-settings.ts';
+import { stageConfig } from '../infra/stage-config.ts';
 
 /**
  * `npm run bench -- --peak`: a peak day as a discrete-event simulation over simulated time.
- * Real: the lane choice, the pacing decorator and its per-second window, the batch spreading,
- * SMS part counting, the quiet-hours rules checked at fire time, the fair-queue model, and the
- * sender's retry rule (RetryLater after a retryable DeliveryError, failed at maxReceiveCount).
+ * Real: the lane choice, the fair-queue group, the pacing decorator and its per-second window,
+ * the batch spreading, SMS part counting, the quiet-hours rules checked at fire time, the
+ * fair-queue model, and the sender's retry rule (RetryLater after a retryable DeliveryError,
+ * failed at maxReceiveCount).
  * Modelled: SQS (FIFO for today's queue, FairShareQueue for fair queues), Lambda pollers
- * (a fixed number of concurrent workers per lane, batches of 10 handled in turn), the
+ * (prod's maximumConcurrency of workers per lane, batches of 10 handled in turn), the
  * dispatcher's one-minute tick, DynamoDB work as a fixed service time, and the SMS provider
  * (a token bucket of N parts per second that throttles beyond).
  */
@@ -55,6 +58,9 @@ export interface Design {
   concurrency: Record<Lane, number>;
 }
 
+// The lanes' senders as deployed to prod, whose SMS rate (50 parts/s) is the bench's default.
+const PROD_LANES = stageConfig('prod').lanes;
+
 export const DESIGNS: Design[] = [
   {
     name: 'one lane (today)',
@@ -68,7 +74,10 @@ export const DESIGNS: Design[] = [
     lanes: true,
     fair: true,
     paced: true,
-    concurrency: { transactional: 4, marketing: 6 },
+    concurrency: {
+      transactional: PROD_LANES.transactional.maxConcurrency,
+      marketing: PROD_LANES.marketing.maxConcurrency,
+    },
   },
 ];
 
@@ -100,6 +109,7 @@ interface Msg {
   id: string;
   shop: string;
   flow: string;
+  step: string;
   category: Category;
   dueAt: number;
   units: number;
@@ -143,6 +153,7 @@ const make = (
     id,
     shop,
     flow,
+    step: id.slice(id.lastIndexOf('/') + 1),
     category,
     dueAt,
     body,
@@ -168,7 +179,12 @@ export const buildDay = (o: PeakOptions, shops: string[]): Day => {
         units: m.units,
         windowEnd: new Date(windowEnd),
       })),
-      { unitsPerSecond: ceilingFor(rate, lane), batchName: name, timeZoneOf: () => TZ },
+      {
+        unitsPerSecond: ceilingFor(rate, lane),
+        batchName: name,
+        timeZoneOf: () => TZ,
+        leadMs: DISPATCH_TICK_MS,
+      },
     );
     for (const s of out) {
       if ('skip' in s) {
@@ -442,7 +458,7 @@ export const runDay = async (
   const waiters: Record<Lane, (() => void)[]> = { transactional: [], marketing: [] };
   const enqueue = (m: Msg) => {
     const lane = laneOf(m);
-    queues[lane].push(m.shop, m);
+    queues[lane].push(messageGroupOf({ shopId: m.shop, flow: m.flow, step: m.step }), m);
     waiters[lane].shift()?.();
   };
   // The provider: a bucket of N parts per second, one second deep; beyond it, a throttle.
@@ -530,7 +546,7 @@ export const runDay = async (
         shopId: m.shop,
         orderId: m.id,
         flow: m.flow,
-        step: 'x',
+        step: m.step,
         channel: 'sms',
         to: '+8613800000000',
         body: m.body,
@@ -577,7 +593,7 @@ export const runDay = async (
     while (next < day.scheduled.length && (day.scheduled[next] as Msg).dueAt <= sim.now) {
       enqueue(day.scheduled[next++] as Msg);
     }
-    if (next < day.scheduled.length) sim.at(sim.now + 60_000, tick);
+    if (next < day.scheduled.length) sim.at(sim.now + DISPATCH_TICK_MS, tick);
   };
   sim.at(at(0), tick);
   await sim.run(at(0) + 36 * 3600_000);
@@ -695,9 +711,9 @@ export const measurePeak = async (o: PeakOptions, log: (s: string) => void) => {
   const worst = (r: RunFigures) => Math.max(...Object.values(ratios(r)));
   return {
     options: o,
-    real: 'lane choice (laneOfFlow), pacing decorator and per-second rate window, batch spreading (spreadBatch), SMS parts (countSmsParts), quiet-hours checks at fire time (isWithin/isQuiet/nextWithin/nextAllowed), the sender retry rule (RetryLater / maxReceiveCount 5)',
+    real: 'lane choice (laneOfFlow), fair-queue group (messageGroupOf), pacing decorator and per-second rate window, batch spreading (spreadBatch, a dispatcher tick ahead), SMS parts (countSmsParts), quiet-hours checks at fire time (isWithin/isQuiet/nextWithin/nextAllowed), the sender retry rule (RetryLater / maxReceiveCount 5)',
     modelled:
-      'SQS (FIFO for today, FairShareQueue model of fair queues), Lambda pollers (workers per lane = maximumConcurrency, batches of 10 in turn), the dispatcher tick (60 s), DynamoDB work (30 ms per message), the SMS provider (token bucket of N parts/s, 50 ms per call)',
+      'SQS (FIFO for today, FairShareQueue model of fair queues), Lambda pollers (workers per lane = maximumConcurrency of the prod stage, batches of 10 in turn), the dispatcher tick (60 s), DynamoDB work (30 ms per message), the SMS provider (token bucket of N parts/s, 50 ms per call)',
     runs,
     smallShopMarketingAloneP95Seconds: alone,
     smallShopMarketingRatioToAlone: {

@@ -1,5 +1,6 @@
 import { numberEnv, requireEnv } from '../config/env.ts';
 import { clock, logger, shopsWithoutSecrets, table } from '../config/lambda-deps.ts';
+import { DISPATCH_TICK_MS } from '../domain/sending/batch-spread.ts';
 import { ceilingFor, sendRatesSchema } from '../domain/sending/send-rate.ts';
 import { createSweepHandler, SWEEP_MAX_CATCH_UP_MS } from '../handlers/sweep.ts';
 
@@ -19,5 +20,6 @@ export const handler = createSweepHandler({
       marketing: ceilingFor(sms, 'marketing'),
     },
     unitsPerMessage: numberEnv('BATCH_UNITS_PER_MESSAGE', 2),
+    leadMs: DISPATCH_TICK_MS,
   },
 });

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
 import { type Lane, laneOfFlow } from '../domain/sending/lane.ts';
+import { messageGroupOf } from '../domain/sending/message-group.ts';
 
 /** The message on the send queue names a follow-up; the sender reads everything else fresh. */
 export interface SendQueueMessage extends FollowUpKey {}
@@ -30,8 +31,8 @@ const enqueueOn = async (
             step: k.step,
           } satisfies SendQueueMessage),
           // On a standard queue the group makes it a fair queue: one shop's backlog does not
-          // hold the other shops' messages back.
-          MessageGroupId: k.shopId,
+          // hold the other shops' messages back (nor its own batch the shop's notices).
+          MessageGroupId: messageGroupOf(k),
         })),
       }),
     );

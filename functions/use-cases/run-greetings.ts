@@ -45,6 +45,7 @@ export const spreadGreetings = (
       unitsPerSecond: pacing.unitsPerSecond.marketing,
       batchName: 'the greeting',
       timeZoneOf: () => shop.timeZone,
+      leadMs: pacing.leadMs ?? 0,
     },
   );
   return spread.map((s) =>

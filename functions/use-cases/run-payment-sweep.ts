@@ -25,6 +25,8 @@ export interface BatchPacing {
   /** Units per second per lane: the sweep is transactional, a greeting marketing. */
   unitsPerSecond: Record<Lane, number>;
   unitsPerMessage: number;
+  /** How early a paced message is due before the rate reaches it: the dispatcher's tick. */
+  leadMs?: number;
 }
 
 export interface SweepReport {
@@ -90,6 +92,7 @@ export const spreadSweep = (
       unitsPerSecond: pacing.unitsPerSecond.transactional,
       batchName: `the ${shop.settings.paymentReminder.sweep.at} payment sweep`,
       timeZoneOf: () => shop.timeZone,
+      leadMs: pacing.leadMs ?? 0,
     },
   );
   return spread.map((s) =>

@@ -8,6 +8,7 @@ import type { NewFollowUp } from '../../functions/domain/follow-ups/follow-up.ts
 import { spreadBatch } from '../../functions/domain/sending/batch-spread.ts';
 import { FairShareQueue } from '../../functions/domain/sending/fair-share.ts';
 import { laneOfCategory, laneOfFlow } from '../../functions/domain/sending/lane.ts';
+import { messageGroupOf } from '../../functions/domain/sending/message-group.ts';
 import { admit, ceilingFor } from '../../functions/domain/sending/send-rate.ts';
 import { spreadGreetings } from '../../functions/use-cases/run-greetings.ts';
 import { spreadSweep } from '../../functions/use-cases/run-payment-sweep.ts';
@@ -79,6 +80,29 @@ describe('fair-share model of SQS fair queues', () => {
     const q = new FairShareQueue<number>();
     for (let i = 0; i < 5; i++) q.push('g', i);
     expect(q.receive(10).map((m) => m.item)).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('fair-queue group per follow-up', () => {
+  it.each([
+    ['payment-reminder', 'sweep-2026-11-11', 'shop-0#batch'],
+    ['greetings', 'double-eleven-2026', 'shop-0#batch'],
+    ['payment-reminder', 'first', 'shop-0'],
+    ['payment-reminder', 'before-close', 'shop-0'],
+    ['order-confirmation', 'paid', 'shop-0'],
+    ['review-request', 'ask', 'shop-0'],
+  ] as const)('%s/%s travels in group %s', (flow, step, group) => {
+    expect(messageGroupOf({ shopId: 'shop-0', flow, step })).toBe(group);
+  });
+
+  it('serves a shop’s own notice before the rest of its sweep', () => {
+    const q = new FairShareQueue<string>();
+    const push = (step: string, id: string) =>
+      q.push(messageGroupOf({ shopId: 'big', flow: 'payment-reminder', step }), id);
+    for (let i = 0; i < 500; i++) push('sweep-2026-11-11', `sweep-${i}`);
+    expect(q.receive(40).every((m) => m.item.startsWith('sweep-'))).toBe(true);
+    push('first', 'first-reminder');
+    expect(q.receive(2).map((m) => m.item)).toEqual(['first-reminder', 'sweep-40']);
   });
 });
 
@@ -250,6 +274,62 @@ describe('batch spreading', () => {
   });
 });
 
+describe('batch spreading a dispatcher tick ahead', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 11, 12, 0, 0) + s * 1000);
+  const batch = (n: number, dueS: number, endS: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      item: i,
+      dueAt: at(dueS),
+      units: 1,
+      windowEnd: at(endS),
+    }));
+  it('hands the first tick’s worth over at once and each later one a tick before the rate reaches it', () => {
+    const out = spreadBatch(batch(8, 0, 3600), {
+      unitsPerSecond: 0.1,
+      batchName: 'the 20:00 payment sweep',
+      leadMs: 60_000,
+    });
+    // At 0.1/s the rate reaches them at 0, 10, …, 70 s; a minute sooner, never before 0.
+    expect(out.map((o) => (o.dueAt.getTime() - at(0).getTime()) / 1000)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 10,
+    ]);
+    expect(out.map((o) => 'moved' in o && o.moved)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('judges the window by when the rate reaches a message, not by its earlier hand-over', () => {
+    // The rate reaches them at 0, 10, 20, 30 s; the window closes at 25 s.
+    const out = spreadBatch(batch(4, 0, 25), {
+      unitsPerSecond: 0.1,
+      batchName: 'the 20:00 payment sweep',
+      leadMs: 60_000,
+    });
+    expect(out.map((o) => ('skip' in o ? 'skipped' : 'due'))).toEqual([
+      'due',
+      'due',
+      'due',
+      'skipped',
+    ]);
+    expect(out[3]).toMatchObject({ skip: expect.stringContaining('3 messages of it came first') });
+  });
+
+  it('keeps a message due later than the batch at its own time', () => {
+    const out = spreadBatch(
+      [...batch(2, 0, 3600), { item: 9, dueAt: at(600), units: 1, windowEnd: at(3600) }],
+      { unitsPerSecond: 1, batchName: 'greetings', leadMs: 60_000 },
+    );
+    expect(out.map((o) => (o.dueAt.getTime() - at(0).getTime()) / 1000)).toEqual([0, 0, 600]);
+  });
+});
+
 describe('sweep and greeting spreading per flow rule', () => {
   const followUp = (n: number, dueAt: string, flow = 'payment-reminder'): NewFollowUp => ({
     shopId: 'demo',
@@ -292,5 +372,19 @@ describe('sweep and greeting spreading per flow rule', () => {
     );
     expect(out.map((f) => f.status)).toEqual(['scheduled', 'scheduled', 'skipped']);
     expect(out[2]?.reason).toContain('the greeting could not reach it before 21:00');
+  });
+
+  it('plans a sweep a dispatcher tick ahead of the rate when the pacing says so', () => {
+    // 20 minutes a reminder at 1/s; a tick of 60 s ahead: 20:00, 20:19, 20:39.
+    const out = spreadSweep(
+      [0, 1, 2].map((n) => followUp(n, '2026-11-22T12:00:00.000Z')),
+      demoShop(),
+      { ...pacing, leadMs: 60_000 },
+    );
+    expect(out.map((f) => f.dueAt)).toEqual([
+      '2026-11-22T12:00:00.000Z',
+      '2026-11-22T12:19:00.000Z',
+      '2026-11-22T12:39:00.000Z',
+    ]);
   });
 });

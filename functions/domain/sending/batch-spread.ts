@@ -4,6 +4,10 @@
  * the ones before it. A message that would go out after its window closes is left out with a
  * reason, so nothing is sent out of hours because of a backlog.
  */
+
+/** The dispatcher's period (infra/followup-stack.ts EveryMinute; the local scheduler's tick). */
+export const DISPATCH_TICK_MS = 60_000;
+
 export interface BatchItem<T> {
   item: T;
   dueAt: Date;
@@ -22,6 +26,12 @@ export interface SpreadOptions {
   unitsPerSecond: number;
   /** How the reason names the batch: "the 20:00 payment sweep". */
   batchName: string;
+  /**
+   * How long before the rate reaches a message it is already due (never before its own time):
+   * the dispatcher's period, so each tick hands the queue the next tick's worth and the sender's
+   * pacing never stands idle waiting for a tick. Without it a batch drains a whole tick late.
+   */
+  leadMs?: number;
 }
 
 const hhmm = (d: Date, timeZone: string | undefined): string =>
@@ -37,6 +47,7 @@ export const spreadBatch = <T>(
 ): Spread<T>[] => {
   const sorted = [...items].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   const msPerUnit = 1000 / options.unitsPerSecond;
+  const lead = options.leadMs ?? 0;
   let cursor = Number.NEGATIVE_INFINITY;
   let before = 0;
   const out: Spread<T>[] = [];
@@ -53,7 +64,13 @@ export const spreadBatch = <T>(
     }
     cursor = at + b.units * msPerUnit;
     before++;
-    out.push({ item: b.item, dueAt: new Date(Math.ceil(at)), moved: at > b.dueAt.getTime() });
+    // The window is judged by when the rate reaches it; the queue only gets it a tick sooner.
+    const handed = Math.max(b.dueAt.getTime(), at - lead);
+    out.push({
+      item: b.item,
+      dueAt: new Date(Math.ceil(handed)),
+      moved: handed > b.dueAt.getTime(),
+    });
   }
   return out;
 };
