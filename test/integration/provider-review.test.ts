@@ -11,9 +11,9 @@ import {
   DEMO_WEBHOOK_SECRET,
   type LocalStack,
 } from '../../local/stack.ts';
-import { customer, emit } from '../support/flow-helpers.ts';
+import { firstReminderOf } from '../support/flow-helpers.ts';
 import { apiCall, publishForReview } from '../support/provider-review.ts';
-import { advance, startTestStack, timeline } from '../support/test-stack.ts';
+import { advance, startTestStack } from '../support/test-stack.ts';
 
 /**
  * Aliyun's template API as its SDK client answers (CreateSmsTemplate, GetSmsTemplate): codes are
@@ -94,19 +94,7 @@ const WORDS_A =
 const WORDS_B = '【{{shop.name}}】订单{{order.number}}尚未付款，库存为您留着。已付款请忽略。';
 
 let orders = 0;
-/** A new unpaid order now; 31 minutes later its first reminder has been sent, or not. */
-const reminder = async () => {
-  const id = `P${++orders}`;
-  await emit(stack, 'order.created', id, stack.clock.now(), { customer: customer(`C-${id}`) });
-  await advance(stack, { advance: 'PT31M' });
-  const message = stack.outbox
-    .list({ orderId: id })
-    .find((m) => m.flow === 'payment-reminder' && m.step === 'first');
-  const followUp = (await timeline(stack, id)).body.followUps.find(
-    (f) => f.flow === 'payment-reminder' && f.step === 'first',
-  ) as { status?: string; reason?: string; template?: { version?: number } } | undefined;
-  return { id, message, followUp };
-};
+const reminder = () => firstReminderOf(stack, `P${++orders}`);
 
 const review = async (version: number) =>
   (await apiCall(stack, 'GET', `${BASE}/versions/${version}/provider-review`, ADMIN)).body;

@@ -10,8 +10,8 @@ import { getOverride, writeChange } from '../../functions/store/shop-template-st
 import { DEMO_ADMIN_TOKEN, DEMO_PEOPLE, type LocalStack } from '../../local/stack.ts';
 import { pullTemplates, pushTemplates } from '../../scripts/templates-sync.ts';
 import { ATTACK_TEMPLATES } from '../support/attack-templates.ts';
-import { customer, emit } from '../support/flow-helpers.ts';
-import { advance, putDemoShop, startTestStack, timeline } from '../support/test-stack.ts';
+import { firstReminderOf } from '../support/flow-helpers.ts';
+import { putDemoShop, startTestStack } from '../support/test-stack.ts';
 
 let stack: LocalStack;
 // A copy of the shipped templates, so a test can play a deploy that changes a default.
@@ -70,15 +70,7 @@ const call = async (
 let orders = 0;
 /** A new unpaid order placed now; 31 minutes later its first reminder has gone out. */
 const reminderOf = async () => {
-  const id = `T${++orders}`;
-  await emit(stack, 'order.created', id, stack.clock.now(), { customer: customer(`C-${id}`) });
-  await advance(stack, { advance: 'PT31M' });
-  const message = stack.outbox
-    .list({ orderId: id })
-    .find((m) => m.flow === 'payment-reminder' && m.step === 'first');
-  const followUp = (await timeline(stack, id)).body.followUps.find(
-    (f) => f.flow === 'payment-reminder' && f.step === 'first',
-  ) as { template?: unknown } | undefined;
+  const { id, message, followUp } = await firstReminderOf(stack, `T${++orders}`);
   return { id, body: message?.body ?? '', template: followUp?.template };
 };
 

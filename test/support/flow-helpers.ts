@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { OrderData, OrderEventType } from '../../functions/domain/order/order-event.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderData } from './fixtures.ts';
-import { postEvent } from './test-stack.ts';
+import { advance, postEvent, timeline } from './test-stack.ts';
 
 /** The next instant at a local wall-clock time (strictly after the stack's now), in a zone. */
 export const nextLocal = (
@@ -67,3 +67,19 @@ export const emit = async (
 
 export const sent = (stack: LocalStack, orderId: string, flow?: string) =>
   stack.outbox.list({ orderId }).filter((m) => flow === undefined || m.flow === flow);
+
+/**
+ * A new unpaid order placed now by its own customer; 31 minutes later, its first payment reminder
+ * as the outbox has it (if it went out) and as the timeline shows it.
+ */
+export const firstReminderOf = async (stack: LocalStack, id: string) => {
+  await emit(stack, 'order.created', id, stack.clock.now(), { customer: customer(`C-${id}`) });
+  await advance(stack, { advance: 'PT31M' });
+  const message = stack.outbox
+    .list({ orderId: id })
+    .find((m) => m.flow === 'payment-reminder' && m.step === 'first');
+  const followUp = (await timeline(stack, id)).body.followUps.find(
+    (f) => f.flow === 'payment-reminder' && f.step === 'first',
+  ) as { status?: string; reason?: string; template?: { version?: number } } | undefined;
+  return { id, message, followUp };
+};
