@@ -90,39 +90,69 @@ export const createFollowUps = async (
 };
 
 /**
+ * The fields a follow-up item is created with from a step planned on its order, each written only
+ * where the item has none yet (`if_not_exists`), so the same update creates the item or changes
+ * one that exists. Marked `fromPlan`: the flow report counted the step when it was planned.
+ */
+const createdFrom = (
+  step: FollowUp,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  /** What the caller's own expression sets: one path may appear once in an update. */
+  setByCaller: string[],
+): string[] => {
+  const { updatedAt: _u, attempts: _a, lastError: _l, ...fields } = step;
+  const set: string[] = [];
+  const entries = Object.entries({ ...fields, type: 'followup' });
+  for (const [i, [name, value]] of entries.entries()) {
+    if (value === undefined || setByCaller.includes(name)) continue;
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = value;
+    set.push(`#c${i} = if_not_exists(#c${i}, :c${i})`);
+  }
+  return set;
+};
+
+/**
  * Cancels pending follow-ups. One a sender has already claimed is left to that sender, which
- * re-checks the order itself before it delivers.
+ * re-checks the order itself before it delivers. A cancellation that carries its `planned` step (queued
+ * on the order, handed to SQS, no item yet) creates the item cancelled: a claim that comes later
+ * finds it and stands back, and one that came first keeps it.
  */
 export const cancelFollowUps = async (
   t: TableRef,
   shopId: string,
   orderId: string,
-  cancellations: Cancellation[],
+  cancellations: (Cancellation & { planned?: FollowUp })[],
   now: Date,
 ): Promise<void> => {
   await Promise.all(
-    cancellations.map((c) =>
-      ignoreConditionFailed(
+    cancellations.map((c) => {
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = {
+        ':cancelled': 'cancelled',
+        ':scheduled': 'scheduled',
+        ':queued': 'queued',
+        ':reason': c.reason,
+        ':now': now.toISOString(),
+      };
+      // Created cancelled, without `fromPlan`: the report counts the cancellation as its outcome.
+      const create = c.planned
+        ? createdFrom(c.planned, names, values, ['status', 'reason', 'updatedAt'])
+        : [];
+      return ignoreConditionFailed(
         t.doc.send(
           new UpdateCommand({
             TableName: t.tableName,
             Key: followUpKey(shopId, orderId, c.flow, c.step),
-            UpdateExpression:
-              'SET #status = :cancelled, reason = :reason, updatedAt = :now REMOVE duePk, dueSk',
-            ConditionExpression:
-              '#status = :scheduled OR (#status = :queued AND attribute_not_exists(claimToken))',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':cancelled': 'cancelled',
-              ':scheduled': 'scheduled',
-              ':queued': 'queued',
-              ':reason': c.reason,
-              ':now': now.toISOString(),
-            },
+            UpdateExpression: `SET ${['#status = :cancelled', 'reason = :reason', 'updatedAt = :now', ...create].join(', ')} REMOVE duePk, dueSk`,
+            ConditionExpression: `${c.planned ? 'attribute_not_exists(pk) OR ' : ''}#status = :scheduled OR (#status = :queued AND attribute_not_exists(claimToken))`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
           }),
         ),
-      ),
-    ),
+      );
+    }),
   );
 };
 
@@ -298,34 +328,39 @@ export const watchStaleClaim = async (
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false };
 
 /**
- * One sender at a time owns a follow-up. The claim keeps a dispatcher's lease in the due index,
- * so a follow-up whose sender and queue message both died is found again when the lease ends.
- * A claim older than `staleBefore` is taken over.
+ * One sender at a time owns a follow-up. The claim of a step still queued on its order creates
+ * the step's item (the first write it gets: nothing was written for it when it was handed to
+ * SQS); the claim of an item keeps a dispatcher's lease in the due index, so a follow-up whose
+ * sender and queue message both died is found again when the lease ends. A claim older than
+ * `staleBefore` is taken over; a cancelled or settled item is never claimed.
  */
 export const claimFollowUp = async (
   t: TableRef,
-  key: FollowUpKey,
+  followUp: FollowUp,
   token: string,
   now: Date,
   staleBefore: Date,
 ): Promise<ClaimResult> => {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':token': token,
+    ':now': now.toISOString(),
+    ':stale': staleBefore.toISOString(),
+    ':queued': 'queued',
+    ':one': 1,
+    ':fromPlan': true,
+  };
+  const create = createdFrom({ ...followUp, status: 'queued' }, names, values, []);
   try {
     const out = await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
-        Key: keyOf(key),
-        UpdateExpression:
-          'SET claimToken = :token, claimedAt = :now, updatedAt = :now ADD attempts :one',
+        Key: keyOf(followUp),
+        UpdateExpression: `SET ${['claimToken = :token', 'claimedAt = :now', 'updatedAt = :now', 'fromPlan = if_not_exists(fromPlan, :fromPlan)', ...create].join(', ')} ADD attempts :one`,
         ConditionExpression:
-          '#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':token': token,
-          ':now': now.toISOString(),
-          ':stale': staleBefore.toISOString(),
-          ':queued': 'queued',
-          ':one': 1,
-        },
+          'attribute_not_exists(pk) OR (#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale))',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         ReturnValues: 'UPDATED_NEW',
       }),
     );

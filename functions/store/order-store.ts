@@ -225,6 +225,9 @@ export const readOrderPartition = async (
   return { order, followUps, planned, stored };
 };
 
+/** How long before the sweep may chase an order its timer must fire to keep it out of the index. */
+const UNPAID_INDEX_MARGIN_MS = 10 * 60_000;
+
 /**
  * Writes the order only if nobody else wrote it since `state.version` was read (optimistic
  * locking), so two events for one order at once never lose an update. `planned` are the steps the
@@ -234,6 +237,16 @@ export const saveOrder = async (
   t: TableRef,
   state: OrderState,
   planned: FollowUp[],
+  {
+    unpaidIndexFrom,
+  }: {
+    /**
+     * When the daily sweep may first chase the order. The order's first write leaves it out of the
+     * unpaid index when its timer fires well before then: that firing writes the order again, and
+     * enters it if it is still unpaid. An order paid before its first reminder never enters it.
+     */
+    unpaidIndexFrom?: string;
+  } = {},
 ): Promise<OrderState> => {
   const next = { ...state, version: state.version + 1 };
   const placed = placedAt(next);
@@ -246,6 +259,11 @@ export const saveOrder = async (
     next.data.checkout === undefined &&
     next.erasedAt === undefined;
   const timer = timerOf(planned);
+  const deferred =
+    state.version === 0 &&
+    timer !== undefined &&
+    unpaidIndexFrom !== undefined &&
+    Date.parse(timer) <= Date.parse(unpaidIndexFrom) - UNPAID_INDEX_MARGIN_MS;
   const item: OrderItem = {
     ...orderKey(state.shopId, state.orderId),
     type: 'order',
@@ -254,7 +272,7 @@ export const saveOrder = async (
     version: next.version,
     body: packBody(next, planned.map(toPlannedStep)),
     ...(timer ? { duePk: duePk(dueShardOf(state.shopId, state.orderId)), dueSk: timer } : {}),
-    ...(awaitingPayment
+    ...(awaitingPayment && !deferred
       ? { unpaidPk: unpaidPk(state.shopId), unpaidSk: unpaidSk(placed, state.orderId) }
       : {}),
   };

@@ -3,7 +3,7 @@ import type { FollowUp, FollowUpKey } from '../domain/follow-ups/follow-up.ts';
 import { dueSteps } from '../domain/follow-ups/planned-steps.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { createFollowUps, type DueEntry, markQueued, queryDue } from '../store/follow-up-store.ts';
+import { type DueEntry, markQueued, queryDue } from '../store/follow-up-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 import { allDuePks } from '../store/table.ts';
 
@@ -110,10 +110,10 @@ const stepKey = (f: { flow: string; step: string }) => `${f.flow}#${f.step}`;
 const MAX_TIMER_ATTEMPTS = 3;
 
 /**
- * An order's timer fired: each planned step now due gets its item, created queued (no index
- * entry: SQS holds the message, as for an at-once notice) and is handed to the queue; only then
- * does the order drop it from its plan, under its version. Should the process die or the queue
- * refuse in between, the order is still due and the next tick hands over again what is unclaimed.
+ * An order's timer fired: each planned step now due is handed to the queue, and only then does
+ * the order mark it queued, under its version (no item is written: the sender's claim creates
+ * it). Should the process die or the queue refuse in between, the order is still due and the next
+ * tick hands over again what is unclaimed; a sender that gets it twice claims it once.
  */
 const fireTimer = async (
   deps: DispatchDeps,
@@ -132,12 +132,6 @@ const fireTimer = async (
     if (!order || due.length === 0) return { found, queued: handed.size, rejected: 0 };
     found = Math.max(found, due.length);
     const items = new Map(stored.map((f) => [stepKey(f), f]));
-    const fresh = due.filter((f) => !items.has(stepKey(f)));
-    await createFollowUps(
-      deps.table,
-      fresh.map(({ updatedAt: _u, attempts: _a, ...f }) => ({ ...f, status: 'queued' as const })),
-      { fromPlan: true },
-    );
     const unclaimed = due.filter((f: FollowUp) => {
       const item = items.get(stepKey(f));
       return (
@@ -154,11 +148,16 @@ const fireTimer = async (
     }
     for (const f of unclaimed) handed.add(stepKey(f));
     const gone = new Set(due.map(stepKey));
+    const at = now.toISOString();
     try {
       await saveOrder(
         deps.table,
         order,
-        planned.filter((f) => !gone.has(stepKey(f)) && !items.has(stepKey(f))),
+        planned
+          .filter((f) => !items.has(stepKey(f)))
+          .map((f) =>
+            gone.has(stepKey(f)) ? { ...f, status: 'queued' as const, updatedAt: at } : f,
+          ),
       );
       return { found, queued: handed.size, rejected: 0 };
     } catch (err) {

@@ -120,6 +120,7 @@ const eraseOrder = async (
   let placed: string | undefined;
   let plannedCancelled = 0;
   let plannedBlanked = 0;
+  let plannedQueued: FollowUp[] = [];
   for (let attempt = 1; ; attempt++) {
     const { order, planned, stored } = await readOrderPartition(deps.table, shopId, orderId);
     if (!order) return { counts, inFlight: 0 };
@@ -132,9 +133,11 @@ const eraseOrder = async (
     const erased = planned
       .filter((f) => !fired.has(`${f.flow}#${f.step}`))
       .map((f) => {
-        const stopped: FollowUp = isPending(f)
-          ? { ...f, status: 'cancelled', reason: cancelReason, updatedAt: now.toISOString() }
-          : f;
+        // A step handed to SQS (queued) is cancelled through the item its cancel creates, below.
+        const stopped: FollowUp =
+          f.status === 'scheduled'
+            ? { ...f, status: 'cancelled', reason: cancelReason, updatedAt: now.toISOString() }
+            : f;
         if (stopped !== f) cancelled++;
         const patch = blankingOf(stopped, values);
         if (patch) blanked++;
@@ -154,6 +157,7 @@ const eraseOrder = async (
       counts.orders = 1;
       plannedCancelled = cancelled;
       plannedBlanked = blanked;
+      plannedQueued = erased.filter((f) => f.status === 'queued');
       break;
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;
@@ -162,6 +166,15 @@ const eraseOrder = async (
   let followUps: FollowUp[] = [];
   const tried = new Set<string>();
   const keyOf = (f: FollowUp) => `${f.flow}#${f.step}`;
+  const handedOver = plannedQueued;
+  for (const f of handedOver) tried.add(keyOf(f));
+  await cancelFollowUps(
+    deps.table,
+    shopId,
+    orderId,
+    handedOver.map((f) => ({ flow: f.flow, step: f.step, reason: cancelReason, planned: f })),
+    now,
+  );
   for (let round = 0; ; round++) {
     followUps = (await readOrderPartition(deps.table, shopId, orderId)).stored;
     const pending = followUps.filter(isPending);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DateTime, Duration } from 'luxon';
 import type { Clock } from '../domain/clock.ts';
 import { planFollowUps } from '../domain/flows/registry.ts';
 import {
@@ -29,7 +30,7 @@ import type { SendQueue } from '../queue/send-queue.ts';
 import { getCustomerHistory, recordBuyer, recordCustomerOrder } from '../store/customer-store.ts';
 import type { TableRef } from '../store/dynamo.ts';
 import { countPaymentRecovery } from '../store/flow-stats-store.ts';
-import { cancelFollowUps, createFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
+import { cancelFollowUps, moveFollowUps } from '../store/follow-up-store.ts';
 import { recordOrderLookups } from '../store/order-lookup-store.ts';
 import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
 
@@ -101,9 +102,21 @@ const historyFacts = (order: OrderState): string =>
 const needsHistory = (before: OrderState, after: OrderState): boolean =>
   historyFacts(before) !== historyFacts(after) || (!isPaid(after) && !isClosed(after));
 
-/** A follow-up due now is created queued, and intake hands it to SQS itself. */
+/** A follow-up due now is planned queued, and intake hands it to SQS itself. */
 const atOnce = (f: NewFollowUp, now: Date): NewFollowUp =>
   f.status === 'scheduled' && Date.parse(f.dueAt) <= now.getTime() ? { ...f, status: 'queued' } : f;
+
+/**
+ * When tonight's sweep may first chase this order (placed + the sweep's minimum age): until then
+ * the order may stay out of the unpaid index while its timer brings it back sooner (saveOrder), so
+ * an order paid before its first reminder, the common case, never enters the index at all.
+ */
+const sweepEligibleAt = (order: OrderState, shop: Shop): string | undefined => {
+  const placed = placedAt(order);
+  if (!placed) return undefined;
+  const minAge = Duration.fromISO(shop.settings.paymentReminder.sweep.minOrderAge);
+  return DateTime.fromISO(placed).plus(minAge).toUTC().toISO() ?? undefined;
+};
 
 const handOver = async (deps: IngestDeps, keys: FollowUpKey[]): Promise<void> => {
   if (keys.length === 0) return;
@@ -122,11 +135,13 @@ const unclaimed = (followUps: FollowUp[], except: Set<string> = new Set()): Foll
   );
 
 /**
- * Applies one order event: follow-ups due now are written first and the order last, under
- * optimistic locking; the steps that wait are planned on the order item itself (placePlan). A crash in between leaves the event unrecorded, so its redelivery runs again, and
+ * Applies one order event: cancels and moves of follow-up items are written first and the order
+ * last, under optimistic locking; the steps that wait are planned on the order item itself
+ * (placePlan). A crash in between leaves the event unrecorded, so its redelivery runs again, and
  * every follow-up write is idempotent; a concurrent writer makes us re-read and re-plan.
- * At-once notices skip the dispatcher and the due index: created queued, they are handed to SQS
- * once the order is saved, so a sender never sees the order from before the event. Intake answers
+ * At-once notices skip the dispatcher and the due index: planned queued on the order (no item of
+ * their own until a sender claims one), they are handed to SQS once the order is saved, so a
+ * sender never sees the order from before the event. Intake answers
  * 2xx only after the hand-over, so should it fail or the process die first, the platform
  * redelivers the event, and the redelivery hands over whatever is still unclaimed.
  */
@@ -172,19 +187,16 @@ export const ingestOrderEvent = async (
       { ...plan, create: plan.create.map((f) => atOnce(f, now)) },
       now,
     );
-    const create = placed.create;
-    await createFollowUps(deps.table, create);
     await cancelFollowUps(deps.table, shop.id, orderId, placed.cancel, now);
     await moveFollowUps(deps.table, shop.id, orderId, placed.move, now);
     try {
-      await saveOrder(deps.table, next, placed.planned);
+      await saveOrder(deps.table, next, placed.planned, {
+        unpaidIndexFrom: sweepEligibleAt(next, shop),
+      });
       await countPaymentRecovery(deps.table, current, next, followUps);
       // Besides its own, an event hands over what an earlier attempt may have left unsent.
       const cancelled = new Set(plan.cancel.map((c) => `${c.flow}#${c.step}`));
-      await handOver(deps, [
-        ...create.filter((f) => f.status === 'queued'),
-        ...unclaimed(followUps, cancelled),
-      ]);
+      await handOver(deps, [...placed.handOver, ...unclaimed(followUps, cancelled)]);
       return 'accepted';
     } catch (err) {
       if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_ATTEMPTS) throw err;

@@ -142,19 +142,26 @@ export const sendFollowUp = async (
 ): Promise<SendResult> => {
   const now = deps.clock.now();
   const token = randomUUID();
-  const claim = await claimFollowUp(
-    deps.table,
-    key,
-    token,
-    now,
-    new Date(now.getTime() - deps.claimTimeoutMs),
-  );
+  // Read first: a step still queued on its order has no item yet, and its claim creates it. What
+  // this read shows stays true once the claim is won, or was made by a concurrent event: a cancel
+  // written before the claim makes the claim fail, one written after it is left to this sender.
   const partition = await readOrderPartition(deps.table, key.shopId, key.orderId);
   const { order, followUps } = partition;
   const followUp = followUps.find((f) => f.flow === key.flow && f.step === key.step);
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
+  if (followUp.status !== 'queued') return 'already-done';
+  const claim = await claimFollowUp(
+    deps.table,
+    followUp,
+    token,
+    now,
+    new Date(now.getTime() - deps.claimTimeoutMs),
+  );
   if (!claim.claimed) {
-    if (followUp.status !== 'queued') return 'already-done';
+    const current = (await readOrderPartition(deps.table, key.shopId, key.orderId)).stored.find(
+      (f) => f.flow === key.flow && f.step === key.step,
+    );
+    if (current?.status !== 'queued') return 'already-done';
     // Another sender holds a live claim. Should it have died, the due index brings the follow-up
     // back once the claim may be taken over (a dispatcher's lease already does); retrying here
     // would only burn receives until the message hits the DLQ.

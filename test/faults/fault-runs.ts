@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { playScenarios, recordingTransports } from '../../bench/harness/driver.ts';
 import { buildMix, MIX_END, MIX_START } from '../../bench/harness/event-mix.ts';
 import {
@@ -13,6 +13,7 @@ import {
 import type { ChannelTransport } from '../../functions/channels/channel.ts';
 import { createDocumentClient } from '../../functions/config/clients.ts';
 import { DeliveryError } from '../../functions/domain/errors.ts';
+import { findQueuedWithoutTimer } from '../../local/queue-redrive.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 export interface FaultRunResult extends InvariantReport {
@@ -58,26 +59,15 @@ const baseOptions = (env: FaultEnv, tableName: string): LocalStackOptions => ({
  */
 const stuckFollowUps = async (stack: LocalStack, endpoint: string): Promise<number> => {
   const doc = createDocumentClient({ endpoint });
-  let stuck = 0;
-  let start: Record<string, unknown> | undefined;
   try {
-    do {
-      const page = await doc.send(
-        new ScanCommand({
-          TableName: stack.table.tableName,
-          FilterExpression: '#t = :f AND #s = :q',
-          ExpressionAttributeNames: { '#t': 'type', '#s': 'status' },
-          ExpressionAttributeValues: { ':f': 'followup', ':q': 'queued' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      stuck += page.Items?.length ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const queued = await findQueuedWithoutTimer(
+      { doc, tableName: stack.table.tableName },
+      { leased: true },
+    );
+    return queued.length;
   } finally {
     doc.destroy();
   }
-  return stuck;
 };
 
 let lastStuck = 0;

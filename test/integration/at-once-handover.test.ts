@@ -3,7 +3,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createSendQueue, type SendQueue } from '../../functions/queue/send-queue.ts';
-import { claimFollowUp, createFollowUps } from '../../functions/store/follow-up-store.ts';
+import {
+  cancelFollowUps,
+  claimFollowUp,
+  createFollowUps,
+} from '../../functions/store/follow-up-store.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
 import { DUE_INDEX } from '../../functions/store/table.ts';
 import { ingestOrderEvent } from '../../functions/use-cases/ingest-event.ts';
@@ -84,6 +88,9 @@ describe('at-once notices go from intake straight to the send queue', () => {
     const { order, followUps } = await readOrderPartition(stack.table, 'demo', 'H1');
     expect(order?.milestones.paid).toBeDefined();
     expect(followUps.find((f) => f.flow === 'order-confirmation')?.status).toBe('queued');
+    // Kept queued on the order: its item is first written by the sender that claims it.
+    const { stored } = await readOrderPartition(stack.table, 'demo', 'H1');
+    expect(stored.filter((f) => f.flow === 'order-confirmation')).toEqual([]);
     // SQS holds it until a sender is done: no index entry to write now and remove later.
     expect(
       (await dueEntries()).filter((e) => e.includes('#H1 FOLLOWUP#order-confirmation')),
@@ -106,24 +113,65 @@ describe('at-once notices go from intake straight to the send queue', () => {
     expect(redelivered.keys).toEqual([]);
   });
 
-  it('an attempt that died before saving the order leaves notices the next attempt hands over', async () => {
+  it('a queued item no sender has claimed (written before notices stayed on the order) is handed over again', async () => {
     await createFollowUps(stack.table, [queuedConfirmation('H3')]);
     const queue = recording();
     expect(await ingestOrderEvent(deps(queue), shop, paid('H3'))).toBe('accepted');
     expect(queue.keys).toEqual([confirmation('H3')]);
   });
 
+  it('the claim creates the item; a cancel written first makes it fail, one written after leaves it', async () => {
+    await ingestOrderEvent(deps(recording()), shop, paid('H6'));
+    await ingestOrderEvent(deps(recording()), shop, paid('H7'));
+    const stepOf = async (orderId: string) => {
+      const { followUps } = await readOrderPartition(stack.table, 'demo', orderId);
+      const f = followUps.find((x) => x.flow === 'order-confirmation');
+      if (!f) throw new Error('no confirmation planned');
+      return f;
+    };
+    const at = stack.clock.now();
+    const cancelOf = async (orderId: string) =>
+      cancelFollowUps(
+        stack.table,
+        'demo',
+        orderId,
+        [
+          {
+            flow: 'order-confirmation',
+            step: 'confirmation',
+            reason: 'order cancelled',
+            planned: await stepOf(orderId),
+          },
+        ],
+        at,
+      );
+    await cancelOf('H6');
+    expect(await claimFollowUp(stack.table, await stepOf('H6'), 'late', at, at)).toEqual({
+      claimed: false,
+    });
+    expect(await stepOf('H6')).toMatchObject({ status: 'cancelled', reason: 'order cancelled' });
+
+    expect(await claimFollowUp(stack.table, await stepOf('H7'), 'first', at, at)).toEqual({
+      claimed: true,
+      attempts: 1,
+    });
+    await cancelOf('H7');
+    expect(await stepOf('H7')).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      template: 'confirmation',
+      channel: 'sms',
+      category: 'transactional',
+    });
+  });
+
   it('a notice whose sender died holding it goes out once its claim may be taken over', async () => {
-    await createFollowUps(stack.table, [queuedConfirmation('H4')]);
     await ingestOrderEvent(deps(recording()), shop, paid('H4'));
     const claimedAt = stack.clock.now();
-    const claim = await claimFollowUp(
-      stack.table,
-      confirmation('H4'),
-      'dead',
-      claimedAt,
-      claimedAt,
-    );
+    const { followUps } = await readOrderPartition(stack.table, 'demo', 'H4');
+    const step = followUps.find((f) => f.flow === 'order-confirmation');
+    if (!step) throw new Error('no confirmation planned');
+    const claim = await claimFollowUp(stack.table, step, 'dead', claimedAt, claimedAt);
     expect(claim.claimed).toBe(true);
     // Its queue message comes back while the claim is live: the receiving sender sends nothing,
     // but puts the notice in the due index for when the claim goes stale.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryUnpaidOrderIds } from '../../functions/store/unpaid-index.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
 import { advance, outbox, postEvent, startTestStack, timeline } from '../support/test-stack.ts';
@@ -123,5 +124,39 @@ describe('payment chasing (催付) end to end', () => {
     expect(sweeps.filter((f) => f.status === 'sent')).toHaveLength(1);
     // The first evening sweep came 9.5 h after the first reminder: not chased again that day.
     expect(view.body.followUps.find((f) => f.step === `sweep-${local}`)).toBeUndefined();
+  });
+
+  // A customer of their own: the earlier tests' customer has been chased already.
+  const newCustomerOrder = (id: string, createdAt: string) =>
+    orderData({
+      id,
+      createdAt,
+      payBy: undefined,
+      customer: { ...orderData().customer, id: `C-${id}`, phone: `+8613900${id.slice(1)}0000` },
+    });
+
+  it("enters the sweep's unpaid index only once its first reminder fires still unpaid", async () => {
+    const unpaid = async () =>
+      queryUnpaidOrderIds(stack.table, 'demo', new Date('2030-01-01T00:00:00Z'));
+    // 10:00 Shanghai on a later day: the first reminder falls inside the allowed hours.
+    const later = new Date(stack.clock.now().getTime() + 32 * 3_600_000).toISOString();
+    const createdAt = `${later.slice(0, 10)}T10:00:00+08:00`;
+    await stack.advanceTo(new Date(createdAt));
+    await postEvent(
+      stack,
+      event('evt_L4_c', 'order.created', createdAt, newCustomerOrder('L4', createdAt)),
+    );
+    await postEvent(
+      stack,
+      event('evt_L5_c', 'order.created', createdAt, newCustomerOrder('L5', createdAt)),
+    );
+    await postEvent(stack, event('evt_L5_p', 'order.paid', createdAt, { id: 'L5' }));
+    // The first reminder, 30 min on, comes well before the sweep may chase it (2 h): no entry yet,
+    // and the order paid meanwhile never gets one.
+    expect(await unpaid()).not.toContain('L4');
+    await advance(stack, { advance: 'PT31M' });
+    expect((await reminders('L4')).map((m) => m.step)).toEqual(['first']);
+    expect(await unpaid()).toContain('L4');
+    expect(await unpaid()).not.toContain('L5');
   });
 });

@@ -35,10 +35,10 @@ describe('placePlan: what waits is planned on the order, what is due now or fire
     planned: FollowUp[];
     stored: FollowUp[];
     plan: Parameters<typeof placePlan>[2];
-    want: { planned: string[]; create: string[]; cancel: string[]; move: string[] };
+    want: { planned: string[]; handOver: string[]; cancel: string[]; move: string[] };
   }[] = [
     {
-      name: 'a step that waits goes on the order; one due now is an item',
+      name: 'a step that waits goes on the order; one due now is on it queued, to hand over',
       planned: [],
       stored: [],
       plan: {
@@ -49,8 +49,8 @@ describe('placePlan: what waits is planned on the order, what is due now or fire
         cancel: [],
       },
       want: {
-        planned: ['payment-reminder/first:scheduled'],
-        create: ['order-confirmation/confirmation'],
+        planned: ['payment-reminder/first:scheduled', 'order-confirmation/confirmation:queued'],
+        handOver: ['order-confirmation/confirmation'],
         cancel: [],
         move: [],
       },
@@ -63,7 +63,7 @@ describe('placePlan: what waits is planned on the order, what is due now or fire
         create: [],
         cancel: [{ flow: 'payment-reminder', step: 'first', reason: 'order paid' }],
       },
-      want: { planned: ['payment-reminder/first:cancelled'], create: [], cancel: [], move: [] },
+      want: { planned: ['payment-reminder/first:cancelled'], handOver: [], cancel: [], move: [] },
     },
     {
       name: 'a step that fired is its item: cancel and move go to the item, the order drops it',
@@ -83,8 +83,23 @@ describe('placePlan: what waits is planned on the order, what is due now or fire
       },
       want: {
         planned: ['review-request/request:scheduled'],
-        create: [],
+        handOver: [],
         cancel: ['stalled-parcel/alert'],
+        move: [],
+      },
+    },
+    {
+      name: 'a queued step still on the order is cancelled through its item, the order copy kept',
+      planned: [step('order-confirmation', 'confirmation', { status: 'queued' })],
+      stored: [],
+      plan: {
+        create: [],
+        cancel: [{ flow: 'order-confirmation', step: 'confirmation', reason: 'order cancelled' }],
+      },
+      want: {
+        planned: ['order-confirmation/confirmation:queued'],
+        handOver: [],
+        cancel: ['order-confirmation/confirmation'],
         move: [],
       },
     },
@@ -99,13 +114,13 @@ describe('placePlan: what waits is planned on the order, what is due now or fire
         ],
         cancel: [{ flow: 'payment-reminder', step: 'first', reason: 'again' }],
       },
-      want: { planned: ['payment-reminder/first:cancelled'], create: [], cancel: [], move: [] },
+      want: { planned: ['payment-reminder/first:cancelled'], handOver: [], cancel: [], move: [] },
     },
   ];
   it.each(cases)('$name', ({ planned, stored, plan, want }) => {
     const placed = placePlan(planned, stored, plan, now);
     expect(withStatus(placed.planned)).toEqual(want.planned);
-    expect(keys(placed.create)).toEqual(want.create);
+    expect(keys(placed.handOver)).toEqual(want.handOver);
     expect(keys(placed.cancel)).toEqual(want.cancel);
     expect(keys(placed.move)).toEqual(want.move);
   });
