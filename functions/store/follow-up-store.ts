@@ -138,8 +138,12 @@ export const cancelFollowUps = async (
       };
       // Created cancelled, without `fromPlan`: the report counts the cancellation as its outcome.
       const create = c.planned
-        ? createdFrom(c.planned, names, values, ['status', 'reason', 'updatedAt'])
+        ? [
+            ...createdFrom(c.planned, names, values, ['status', 'reason', 'updatedAt']),
+            'attempts = if_not_exists(attempts, :zero)',
+          ]
         : [];
+      if (c.planned) values[':zero'] = 0;
       return ignoreConditionFailed(
         t.doc.send(
           new UpdateCommand({
@@ -325,6 +329,13 @@ export const watchStaleClaim = async (
   );
 };
 
+/**
+ * No sender holds the follow-up and nothing settled it: its item does not exist yet (a step queued
+ * on its order), or it is queued and unclaimed, or its claim is older than `:stale`.
+ */
+const OPEN_TO_CLAIM =
+  'attribute_not_exists(pk) OR (#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale))';
+
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false };
 
 /**
@@ -357,8 +368,7 @@ export const claimFollowUp = async (
         TableName: t.tableName,
         Key: keyOf(followUp),
         UpdateExpression: `SET ${['claimToken = :token', 'claimedAt = :now', 'updatedAt = :now', 'fromPlan = if_not_exists(fromPlan, :fromPlan)', ...create].join(', ')} ADD attempts :one`,
-        ConditionExpression:
-          'attribute_not_exists(pk) OR (#status = :queued AND (attribute_not_exists(claimToken) OR claimedAt < :stale))',
+        ConditionExpression: OPEN_TO_CLAIM,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'UPDATED_NEW',
@@ -388,20 +398,10 @@ export type Outcome =
   | { status: 'scheduled'; dueAt: string; reason: string }
   | { status: 'queued'; lastError: string };
 
-/**
- * Records what the claiming sender did. `queued` releases the claim after a retryable failure
- * (SQS brings the message back); `scheduled` returns it to the due index at a new time.
- */
-export const recordOutcome = async (
-  t: TableRef,
-  key: FollowUpKey,
-  token: string,
-  outcome: Outcome,
-  now: Date,
-): Promise<void> => {
+/** What an outcome changes on the item: its status and the fields that go with it. */
+const outcomeUpdate = (key: FollowUpKey, outcome: Outcome, now: Date) => {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = {
-    ':token': token,
     ':now': now.toISOString(),
     ':status': outcome.status,
   };
@@ -457,6 +457,25 @@ export const recordOutcome = async (
       values[':error'] = outcome.lastError;
       break;
   }
+  return { names, values, set, remove };
+};
+
+/** The attributes an update's SET and REMOVE clauses name: one path may appear once. */
+const pathsOf = (clauses: string[], names: Record<string, string>): string[] =>
+  clauses.map((c) => c.split(' = ')[0]?.trim() ?? c).map((p) => names[p] ?? p);
+
+/**
+ * Records what the claiming sender did. `queued` releases the claim after a retryable failure
+ * (SQS brings the message back); `scheduled` returns it to the due index at a new time.
+ */
+export const recordOutcome = async (
+  t: TableRef,
+  key: FollowUpKey,
+  token: string,
+  outcome: Outcome,
+  now: Date,
+): Promise<void> => {
+  const { names, values, set, remove } = outcomeUpdate(key, outcome, now);
   await t.doc.send(
     new UpdateCommand({
       TableName: t.tableName,
@@ -464,9 +483,56 @@ export const recordOutcome = async (
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
       ConditionExpression: 'claimToken = :token',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ':token': token },
     }),
   );
+};
+
+/**
+ * Settles a follow-up the sender decided on before claiming it (skipped, failed before any
+ * delivery, or moved to a new time), in one write: the claim's condition (no live claim of
+ * another sender, nothing settled) with the outcome, creating the item of a step still queued on
+ * its order. False when another sender holds it or it was settled meanwhile: nothing is written.
+ * An item created settled counts as its outcome in the flow report; one created rescheduled was
+ * counted when it was planned (`fromPlan`).
+ */
+export const settleUnclaimed = async (
+  t: TableRef,
+  followUp: FollowUp,
+  outcome: Extract<Outcome, { status: 'skipped' | 'failed' | 'scheduled' }>,
+  now: Date,
+  staleBefore: Date,
+): Promise<boolean> => {
+  const { names, values, set, remove } = outcomeUpdate(followUp, outcome, now);
+  const create = [
+    ...createdFrom(followUp, names, values, pathsOf([...set, ...remove], names)),
+    'attempts = if_not_exists(attempts, :zero)',
+  ];
+  values[':zero'] = 0;
+  if (outcome.status === 'scheduled') {
+    create.push('fromPlan = if_not_exists(fromPlan, :fromPlan)');
+    values[':fromPlan'] = true;
+  }
+  try {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: keyOf(followUp),
+        UpdateExpression: `SET ${[...set, ...create].join(', ')} REMOVE ${remove.join(', ')}`,
+        ConditionExpression: OPEN_TO_CLAIM,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ...values,
+          ':queued': 'queued',
+          ':stale': staleBefore.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
 };
 
 export interface FollowUpBlanking {

@@ -41,6 +41,7 @@ import {
   claimFollowUp,
   type Outcome,
   recordOutcome,
+  settleUnclaimed,
   watchStaleClaim,
 } from '../store/follow-up-store.ts';
 import { planOnOrder, readOrderPartition } from '../store/order-store.ts';
@@ -69,6 +70,14 @@ export interface SendDeps {
     channel: 'email';
     address: string;
   }) => string | Promise<string>;
+}
+
+/** Another sender holds the follow-up (a live claim), or settled it meanwhile. */
+class HeldElsewhere extends Error {
+  constructor() {
+    super('the follow-up is held by another sender or settled');
+    this.name = 'HeldElsewhere';
+  }
 }
 
 /** Ask SQS to bring the message back after `delaySeconds`; the follow-up stays queued. */
@@ -150,14 +159,352 @@ export const sendFollowUp = async (
   const followUp = followUps.find((f) => f.flow === key.flow && f.step === key.step);
   if (!followUp || !order) throw new Error(`no follow-up ${followUpId(key)}: nothing to send`);
   if (followUp.status !== 'queued') return 'already-done';
-  const claim = await claimFollowUp(
-    deps.table,
-    followUp,
-    token,
-    now,
-    new Date(now.getTime() - deps.claimTimeoutMs),
-  );
-  if (!claim.claimed) {
+  const staleBefore = new Date(now.getTime() - deps.claimTimeoutMs);
+  let claimed = false;
+  /**
+   * Claims the follow-up before the first thing only its owner may do (hold a place in the
+   * contact log, deliver). A skip or a new time decided before that is written in one update with
+   * the claim's condition instead (settleUnclaimed): no claim write for what is never sent.
+   */
+  const claim = async () => {
+    if (claimed) return;
+    if (!(await claimFollowUp(deps.table, followUp, token, now, staleBefore)).claimed) {
+      throw new HeldElsewhere();
+    }
+    claimed = true;
+  };
+  const fire = async (): Promise<SendResult> => {
+    const shopRecord = await deps.shops.get(key.shopId);
+    const flow = flowNamed(key.flow);
+    if (!shopRecord || !flow) {
+      const failed = {
+        status: 'failed' as const,
+        reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists',
+      };
+      if (!(await settleUnclaimed(deps.table, followUp, failed, deps.clock.now(), staleBefore))) {
+        throw new HeldElsewhere();
+      }
+      return 'failed';
+    }
+    const shop = shopRecord.shop;
+    // Resolved as the follow-up fires: the live versions come with the shop read above.
+    const renderer: Renderer = deps.shopRenderers
+      ? await deps.shopRenderers.forShop(shopRecord)
+      : deps.renderer;
+    const customerId = order.data.customer?.id;
+    const customer =
+      customerId && flow.readsCustomerHistory
+        ? await getCustomerHistory(deps.table, shop.id, customerId)
+        : undefined;
+    /** The steps the flow plans once this one is settled (sent, skipped or failed). */
+    const planNext = (o: Outcome, at: Date): NewFollowUp[] => {
+      if (o.status !== 'sent' && o.status !== 'skipped' && o.status !== 'failed') return [];
+      const settled: FollowUp = {
+        ...followUp,
+        status: o.status,
+        updatedAt: at.toISOString(),
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(o.status === 'sent'
+          ? { sentAt: at.toISOString(), channel: o.channel as Channel, messageId: o.messageId }
+          : {}),
+      };
+      const after = followUps.map((f) => (f === followUp ? settled : f));
+      return planOnSettle(flow, { order, followUps: after, customer, shop, now: at }, key.step);
+    };
+    const outcome = async (o: Outcome) => {
+      const at = deps.clock.now();
+      const next = planNext(o, at);
+      // Before the outcome: should the process die in between, the retry plans them again.
+      if (next.length) await planOnOrder(deps.table, key.shopId, key.orderId, next, partition);
+      if (claimed) await recordOutcome(deps.table, key, token, o, at);
+      else if (o.status === 'sent' || o.status === 'queued') {
+        throw new Error(`${followUpId(key)}: delivered without a claim`);
+      } else if (!(await settleUnclaimed(deps.table, followUp, o, at, staleBefore))) {
+        throw new HeldElsewhere();
+      }
+    };
+    const subject = contactSubjectOf(order.data.customer);
+    const id = messageIdOf(key);
+    const keepSince = contactLogKeepSince(shop, now);
+    const policy = shop.settings.contactPolicy;
+    const timeZone = customerTimeZone(order, shop);
+
+    let prepared: Prepared | undefined;
+    // The first read of the log may be stale (half the cost): a reservation made on it is a
+    // conditional write that fails if so, and a skip it suggests is confirmed on a consistent read.
+    let consistent = false;
+    const readsLog = subject !== undefined && followUp.category !== 'internal';
+    for (let attempt = 1; !prepared; attempt++) {
+      const log = readsLog
+        ? await readContactLog(deps.table, shop.id, subject, { consistent })
+        : emptyContactLog();
+      const confirmSkip = () => {
+        if (!readsLog || consistent) return false;
+        consistent = true;
+        return true;
+      };
+      // A retry of a message that already holds its place in the log is not counted twice.
+      const reserved = log.entries.some((e) => e.messageId === id);
+      const contacts = log.entries.filter((e) => e.messageId !== id);
+      const input = { order, followUps, customer, shop, now, contacts };
+      const decision = recheckFollowUp(flow, input, followUp);
+      if (decision.action === 'skip') {
+        if (confirmSkip()) continue;
+        await outcome({ status: 'skipped', reason: decision.reason });
+        return 'skipped';
+      }
+      if (decision.action === 'reschedule') {
+        await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
+        return 'rescheduled';
+      }
+      const channel =
+        followUp.category === 'marketing'
+          ? consentedChannel(order, shop, decision.channel)
+          : decision.channel;
+      const shielded =
+        channel === 'sms' || channel === 'email'
+          ? protectedContactFor(order.data.customer, channel)
+          : undefined;
+      if (shielded && !shopRecord.staffWebhook) {
+        const reason = `${protectedContactReason(shielded)}; the shop has no staff webhook to relay this message to`;
+        await outcome({ status: 'skipped', reason, channel });
+        return 'skipped';
+      }
+      // A protected buyer's message goes to the shop's staff, who pass it on in the platform's chat.
+      const route =
+        shielded && shopRecord.staffWebhook
+          ? {
+              transport: deps.transports.staffWebhook(shopRecord.staffWebhook),
+              to: shopRecord.staffWebhook.url,
+            }
+          : routeFor(deps.transports, channel, shopRecord, order.data.customer);
+      if ('error' in route) {
+        await outcome({ status: 'failed', reason: route.error, channel });
+        return 'failed';
+      }
+      let template = followUp.template;
+      let sku = followUp.about?.sku;
+      if (flow.chooseTemplate) {
+        const choice = flow.chooseTemplate(input, followUp, (t, c) => renderer.has(key.flow, t, c));
+        if (!choice || !renderer.has(key.flow, choice.template, channel)) {
+          await outcome({
+            status: 'skipped',
+            reason: `no ${key.flow} template for this order's products or the shop (${channel})`,
+          });
+          return 'skipped';
+        }
+        template = choice.template;
+        sku = choice.sku ?? sku;
+      }
+      const toCustomer = channel === 'sms' || channel === 'email';
+      const address = toCustomer ? normalizeAddress(channel, route.to) : route.to;
+      if (toCustomer && !reserved) {
+        const preference =
+          followUp.category === 'marketing'
+            ? await getContactPreference(deps.table, shop.id, channel, route.to)
+            : undefined;
+        const verdict = decideContact({
+          flow: key.flow,
+          category: followUp.category,
+          channel,
+          subject,
+          holdoutPercent: flow.holdoutPercent?.(shop) ?? 0,
+          consent: marketingConsentFor(order.data.customer, channel),
+          preference,
+          timeZone,
+          log: contacts,
+          now,
+          policy,
+        });
+        if (verdict.action === 'skip') {
+          if (confirmSkip()) continue;
+          await outcome({ status: 'skipped', reason: verdict.reason, channel });
+          return 'skipped';
+        }
+        if (verdict.action === 'reschedule') {
+          await outcome({ status: 'scheduled', dueAt: verdict.dueAt, reason: verdict.reason });
+          return 'rescheduled';
+        }
+      }
+      let unsubscribeUrl: string | undefined;
+      if (followUp.category === 'marketing' && channel === 'email') {
+        if (!deps.unsubscribeLink) {
+          await outcome({
+            status: 'skipped',
+            reason: 'marketing email needs an unsubscribe link and none is configured',
+            channel,
+          });
+          return 'skipped';
+        }
+        unsubscribeUrl = await deps.unsubscribeLink({ shopId: shop.id, channel: 'email', address });
+      }
+      const locale = order.data.customer?.locale ?? shop.defaultLocale;
+      const context = buildMessageContext({
+        order,
+        shop,
+        followUp: {
+          ...followUp,
+          channel,
+          ...(sku !== undefined ? { about: { ...followUp.about, sku } } : {}),
+        },
+        locale,
+        now,
+        ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+      });
+      const missing = missingRequired(key.flow, channel, context);
+      if (missing.length > 0) {
+        await outcome({
+          status: 'skipped',
+          reason: `cannot send without ${missing.join(', ')}: the order carries none and the shop's settings.links has no pattern for it`,
+          channel,
+        });
+        return 'skipped';
+      }
+      let message: OutgoingMessage;
+      let used: RenderedMessage['template'];
+      let renderedProviderTemplates: RenderedMessage['providerTemplates'];
+      try {
+        const rendered = renderer.render({
+          flow: key.flow,
+          template,
+          channel,
+          locales: [locale, shop.defaultLocale, 'en'],
+          context,
+        });
+        used = rendered.template;
+        renderedProviderTemplates = rendered.providerTemplates;
+        message = {
+          id,
+          shopId: key.shopId,
+          orderId: key.orderId,
+          flow: key.flow,
+          step: key.step,
+          channel,
+          to: route.to,
+          ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
+          body: rendered.body,
+          ...(rendered.html !== undefined ? { html: rendered.html } : {}),
+          data: {
+            category: followUp.category,
+            orderNumber: order.data.number ?? order.orderId,
+            total: order.data.total,
+            currency: order.data.currency,
+            customer: order.data.customer,
+            timeZone,
+            ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+            ...(shielded
+              ? { relay: { reason: protectedContactReason(shielded), protectedContact: shielded } }
+              : {}),
+          },
+        };
+      } catch (err) {
+        await outcome({
+          status: 'failed',
+          reason: `template error: ${(err as Error).message}`,
+          channel,
+        });
+        return 'failed';
+      }
+      if ('provider' in route && route.provider) {
+        // Aliyun and Tencent send only a template they approved, by its code and parameters.
+        const approved = renderedProviderTemplates?.[route.provider];
+        if (!approved) {
+          await outcome({
+            status: 'failed',
+            reason: `${route.provider} sends only templates it approved, and ${used.key}${used.version !== undefined ? ` v${used.version}` : ' (the default)'} has no approved ${route.provider} template: publish the shop's own words and have them reviewed`,
+            channel,
+          });
+          return 'failed';
+        }
+        message = { ...message, providerTemplate: approved };
+      }
+      if (toCustomer && !reserved) {
+        const textHash = textHashOf(`${message.subject ?? ''}\n${message.body}`);
+        const repeat = sameTextSent(contacts, address, textHash, now, policy);
+        if (repeat) {
+          if (confirmSkip()) continue;
+          await outcome({ status: 'skipped', reason: repeat, channel });
+          return 'skipped';
+        }
+        if (subject) {
+          const entry: ContactLogEntry = {
+            at: now.toISOString(),
+            channel,
+            category: followUp.category,
+            flow: key.flow,
+            step: key.step,
+            orderId: key.orderId,
+            address,
+            textHash,
+            messageId: id,
+          };
+          await claim();
+          try {
+            // Written before the provider call: two senders cannot both take a cap's last slot.
+            await writeContactLog(
+              deps.table,
+              shop.id,
+              subject,
+              [...log.entries, entry],
+              log.version,
+              keepSince,
+            );
+          } catch (err) {
+            if (err instanceof ContactLogChanged && attempt < MAX_RESERVE_ATTEMPTS) {
+              consistent = true;
+              continue;
+            }
+            throw err;
+          }
+        }
+      }
+      prepared = { message, route, channel, used, logged: toCustomer && subject !== undefined };
+    }
+    const { message, route, channel, used } = prepared;
+    const release = async () => {
+      if (prepared?.logged && subject) {
+        await removeContact(deps.table, shop.id, subject, id, keepSince);
+      }
+    };
+
+    await claim();
+    let receipt: DeliveryReceipt = {};
+    try {
+      receipt = await route.transport.deliver(message);
+    } catch (err) {
+      const retryable = err instanceof DeliveryError ? err.retryable : true;
+      const why = (err as Error).message;
+      if (retryable && receiveCount < deps.maxAttempts) {
+        await outcome({ status: 'queued', lastError: why });
+        const wait = retryDelaySeconds(deps, receiveCount, err);
+        throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, wait, {
+          cause: err,
+        });
+      }
+      const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
+      await release();
+      await outcome({ status: 'failed', reason, channel });
+      deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
+      return 'failed';
+    }
+    await outcome({
+      status: 'sent',
+      channel,
+      messageId: message.id,
+      template: used,
+      ...(receipt.providerMessageId
+        ? {
+            providerMessageId: receipt.providerMessageId,
+            indexProviderId: receipt.lookupById === true,
+          }
+        : {}),
+    });
+    return 'sent';
+  };
+  try {
+    return await fire();
+  } catch (err) {
+    if (!(err instanceof HeldElsewhere)) throw err;
     const current = (await readOrderPartition(deps.table, key.shopId, key.orderId)).stored.find(
       (f) => f.flow === key.flow && f.step === key.step,
     );
@@ -168,323 +515,4 @@ export const sendFollowUp = async (
     await watchStaleClaim(deps.table, key, new Date(now.getTime() + deps.claimTimeoutMs + 1000));
     return 'claimed-elsewhere';
   }
-  const shopRecord = await deps.shops.get(key.shopId);
-  const flow = flowNamed(key.flow);
-  if (!shopRecord || !flow) {
-    await recordOutcome(
-      deps.table,
-      key,
-      token,
-      { status: 'failed', reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists' },
-      deps.clock.now(),
-    );
-    return 'failed';
-  }
-  const shop = shopRecord.shop;
-  // Resolved as the follow-up fires: the live versions come with the shop read above.
-  const renderer: Renderer = deps.shopRenderers
-    ? await deps.shopRenderers.forShop(shopRecord)
-    : deps.renderer;
-  const customerId = order.data.customer?.id;
-  const customer =
-    customerId && flow.readsCustomerHistory
-      ? await getCustomerHistory(deps.table, shop.id, customerId)
-      : undefined;
-  /** The steps the flow plans once this one is settled (sent, skipped or failed). */
-  const planNext = (o: Outcome, at: Date): NewFollowUp[] => {
-    if (o.status !== 'sent' && o.status !== 'skipped' && o.status !== 'failed') return [];
-    const settled: FollowUp = {
-      ...followUp,
-      status: o.status,
-      updatedAt: at.toISOString(),
-      ...(o.reason ? { reason: o.reason } : {}),
-      ...(o.status === 'sent'
-        ? { sentAt: at.toISOString(), channel: o.channel as Channel, messageId: o.messageId }
-        : {}),
-    };
-    const after = followUps.map((f) => (f === followUp ? settled : f));
-    return planOnSettle(flow, { order, followUps: after, customer, shop, now: at }, key.step);
-  };
-  const outcome = async (o: Outcome) => {
-    const at = deps.clock.now();
-    const next = planNext(o, at);
-    // Before the outcome: should the process die in between, the retry plans them again.
-    if (next.length) await planOnOrder(deps.table, key.shopId, key.orderId, next, partition);
-    await recordOutcome(deps.table, key, token, o, at);
-  };
-  const subject = contactSubjectOf(order.data.customer);
-  const id = messageIdOf(key);
-  const keepSince = contactLogKeepSince(shop, now);
-  const policy = shop.settings.contactPolicy;
-  const timeZone = customerTimeZone(order, shop);
-
-  let prepared: Prepared | undefined;
-  // The first read of the log may be stale (half the cost): a reservation made on it is a
-  // conditional write that fails if so, and a skip it suggests is confirmed on a consistent read.
-  let consistent = false;
-  const readsLog = subject !== undefined && followUp.category !== 'internal';
-  for (let attempt = 1; !prepared; attempt++) {
-    const log = readsLog
-      ? await readContactLog(deps.table, shop.id, subject, { consistent })
-      : emptyContactLog();
-    const confirmSkip = () => {
-      if (!readsLog || consistent) return false;
-      consistent = true;
-      return true;
-    };
-    // A retry of a message that already holds its place in the log is not counted twice.
-    const reserved = log.entries.some((e) => e.messageId === id);
-    const contacts = log.entries.filter((e) => e.messageId !== id);
-    const input = { order, followUps, customer, shop, now, contacts };
-    const decision = recheckFollowUp(flow, input, followUp);
-    if (decision.action === 'skip') {
-      if (confirmSkip()) continue;
-      await outcome({ status: 'skipped', reason: decision.reason });
-      return 'skipped';
-    }
-    if (decision.action === 'reschedule') {
-      await outcome({ status: 'scheduled', dueAt: decision.dueAt, reason: decision.reason });
-      return 'rescheduled';
-    }
-    const channel =
-      followUp.category === 'marketing'
-        ? consentedChannel(order, shop, decision.channel)
-        : decision.channel;
-    const shielded =
-      channel === 'sms' || channel === 'email'
-        ? protectedContactFor(order.data.customer, channel)
-        : undefined;
-    if (shielded && !shopRecord.staffWebhook) {
-      const reason = `${protectedContactReason(shielded)}; the shop has no staff webhook to relay this message to`;
-      await outcome({ status: 'skipped', reason, channel });
-      return 'skipped';
-    }
-    // A protected buyer's message goes to the shop's staff, who pass it on in the platform's chat.
-    const route =
-      shielded && shopRecord.staffWebhook
-        ? {
-            transport: deps.transports.staffWebhook(shopRecord.staffWebhook),
-            to: shopRecord.staffWebhook.url,
-          }
-        : routeFor(deps.transports, channel, shopRecord, order.data.customer);
-    if ('error' in route) {
-      await outcome({ status: 'failed', reason: route.error, channel });
-      return 'failed';
-    }
-    let template = followUp.template;
-    let sku = followUp.about?.sku;
-    if (flow.chooseTemplate) {
-      const choice = flow.chooseTemplate(input, followUp, (t, c) => renderer.has(key.flow, t, c));
-      if (!choice || !renderer.has(key.flow, choice.template, channel)) {
-        await outcome({
-          status: 'skipped',
-          reason: `no ${key.flow} template for this order's products or the shop (${channel})`,
-        });
-        return 'skipped';
-      }
-      template = choice.template;
-      sku = choice.sku ?? sku;
-    }
-    const toCustomer = channel === 'sms' || channel === 'email';
-    const address = toCustomer ? normalizeAddress(channel, route.to) : route.to;
-    if (toCustomer && !reserved) {
-      const preference =
-        followUp.category === 'marketing'
-          ? await getContactPreference(deps.table, shop.id, channel, route.to)
-          : undefined;
-      const verdict = decideContact({
-        flow: key.flow,
-        category: followUp.category,
-        channel,
-        subject,
-        holdoutPercent: flow.holdoutPercent?.(shop) ?? 0,
-        consent: marketingConsentFor(order.data.customer, channel),
-        preference,
-        timeZone,
-        log: contacts,
-        now,
-        policy,
-      });
-      if (verdict.action === 'skip') {
-        if (confirmSkip()) continue;
-        await outcome({ status: 'skipped', reason: verdict.reason, channel });
-        return 'skipped';
-      }
-      if (verdict.action === 'reschedule') {
-        await outcome({ status: 'scheduled', dueAt: verdict.dueAt, reason: verdict.reason });
-        return 'rescheduled';
-      }
-    }
-    let unsubscribeUrl: string | undefined;
-    if (followUp.category === 'marketing' && channel === 'email') {
-      if (!deps.unsubscribeLink) {
-        await outcome({
-          status: 'skipped',
-          reason: 'marketing email needs an unsubscribe link and none is configured',
-          channel,
-        });
-        return 'skipped';
-      }
-      unsubscribeUrl = await deps.unsubscribeLink({ shopId: shop.id, channel: 'email', address });
-    }
-    const locale = order.data.customer?.locale ?? shop.defaultLocale;
-    const context = buildMessageContext({
-      order,
-      shop,
-      followUp: {
-        ...followUp,
-        channel,
-        ...(sku !== undefined ? { about: { ...followUp.about, sku } } : {}),
-      },
-      locale,
-      now,
-      ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
-    });
-    const missing = missingRequired(key.flow, channel, context);
-    if (missing.length > 0) {
-      await outcome({
-        status: 'skipped',
-        reason: `cannot send without ${missing.join(', ')}: the order carries none and the shop's settings.links has no pattern for it`,
-        channel,
-      });
-      return 'skipped';
-    }
-    let message: OutgoingMessage;
-    let used: RenderedMessage['template'];
-    let renderedProviderTemplates: RenderedMessage['providerTemplates'];
-    try {
-      const rendered = renderer.render({
-        flow: key.flow,
-        template,
-        channel,
-        locales: [locale, shop.defaultLocale, 'en'],
-        context,
-      });
-      used = rendered.template;
-      renderedProviderTemplates = rendered.providerTemplates;
-      message = {
-        id,
-        shopId: key.shopId,
-        orderId: key.orderId,
-        flow: key.flow,
-        step: key.step,
-        channel,
-        to: route.to,
-        ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
-        body: rendered.body,
-        ...(rendered.html !== undefined ? { html: rendered.html } : {}),
-        data: {
-          category: followUp.category,
-          orderNumber: order.data.number ?? order.orderId,
-          total: order.data.total,
-          currency: order.data.currency,
-          customer: order.data.customer,
-          timeZone,
-          ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
-          ...(shielded
-            ? { relay: { reason: protectedContactReason(shielded), protectedContact: shielded } }
-            : {}),
-        },
-      };
-    } catch (err) {
-      await outcome({
-        status: 'failed',
-        reason: `template error: ${(err as Error).message}`,
-        channel,
-      });
-      return 'failed';
-    }
-    if ('provider' in route && route.provider) {
-      // Aliyun and Tencent send only a template they approved, by its code and parameters.
-      const approved = renderedProviderTemplates?.[route.provider];
-      if (!approved) {
-        await outcome({
-          status: 'failed',
-          reason: `${route.provider} sends only templates it approved, and ${used.key}${used.version !== undefined ? ` v${used.version}` : ' (the default)'} has no approved ${route.provider} template: publish the shop's own words and have them reviewed`,
-          channel,
-        });
-        return 'failed';
-      }
-      message = { ...message, providerTemplate: approved };
-    }
-    if (toCustomer && !reserved) {
-      const textHash = textHashOf(`${message.subject ?? ''}\n${message.body}`);
-      const repeat = sameTextSent(contacts, address, textHash, now, policy);
-      if (repeat) {
-        if (confirmSkip()) continue;
-        await outcome({ status: 'skipped', reason: repeat, channel });
-        return 'skipped';
-      }
-      if (subject) {
-        const entry: ContactLogEntry = {
-          at: now.toISOString(),
-          channel,
-          category: followUp.category,
-          flow: key.flow,
-          step: key.step,
-          orderId: key.orderId,
-          address,
-          textHash,
-          messageId: id,
-        };
-        try {
-          // Written before the provider call: two senders cannot both take a cap's last slot.
-          await writeContactLog(
-            deps.table,
-            shop.id,
-            subject,
-            [...log.entries, entry],
-            log.version,
-            keepSince,
-          );
-        } catch (err) {
-          if (err instanceof ContactLogChanged && attempt < MAX_RESERVE_ATTEMPTS) {
-            consistent = true;
-            continue;
-          }
-          throw err;
-        }
-      }
-    }
-    prepared = { message, route, channel, used, logged: toCustomer && subject !== undefined };
-  }
-  const { message, route, channel, used } = prepared;
-  const release = async () => {
-    if (prepared?.logged && subject) {
-      await removeContact(deps.table, shop.id, subject, id, keepSince);
-    }
-  };
-
-  let receipt: DeliveryReceipt = {};
-  try {
-    receipt = await route.transport.deliver(message);
-  } catch (err) {
-    const retryable = err instanceof DeliveryError ? err.retryable : true;
-    const why = (err as Error).message;
-    if (retryable && receiveCount < deps.maxAttempts) {
-      await outcome({ status: 'queued', lastError: why });
-      const wait = retryDelaySeconds(deps, receiveCount, err);
-      throw new RetryLater(`delivery of ${followUpId(key)} failed, will retry: ${why}`, wait, {
-        cause: err,
-      });
-    }
-    const reason = retryable ? `gave up after ${receiveCount} attempts: ${why}` : why;
-    await release();
-    await outcome({ status: 'failed', reason, channel });
-    deps.logger.warn('follow-up failed', { followUp: followUpId(key), reason });
-    return 'failed';
-  }
-  await outcome({
-    status: 'sent',
-    channel,
-    messageId: message.id,
-    template: used,
-    ...(receipt.providerMessageId
-      ? {
-          providerMessageId: receipt.providerMessageId,
-          indexProviderId: receipt.lookupById === true,
-        }
-      : {}),
-  });
-  return 'sent';
 };

@@ -7,6 +7,7 @@ import {
   cancelFollowUps,
   claimFollowUp,
   createFollowUps,
+  settleUnclaimed,
 } from '../../functions/store/follow-up-store.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
 import { DUE_INDEX } from '../../functions/store/table.ts';
@@ -163,6 +164,42 @@ describe('at-once notices go from intake straight to the send queue', () => {
       channel: 'sms',
       category: 'transactional',
     });
+  });
+
+  it('a skip decided before any claim is one write; it fails while another sender holds the step', async () => {
+    await ingestOrderEvent(deps(recording()), shop, paid('H8'));
+    await ingestOrderEvent(deps(recording()), shop, paid('H9'));
+    const stepOf = async (orderId: string) => {
+      const { followUps } = await readOrderPartition(stack.table, 'demo', orderId);
+      const f = followUps.find((x) => x.flow === 'order-confirmation');
+      if (!f) throw new Error('no confirmation planned');
+      return f;
+    };
+    const at = stack.clock.now();
+    // No channel with the skip: the item takes the step's, as every other field it does not set.
+    const skip = { status: 'skipped' as const, reason: 'holdout' };
+    expect(await settleUnclaimed(stack.table, await stepOf('H8'), skip, at, at)).toBe(true);
+    expect(await stepOf('H8')).toMatchObject({
+      status: 'skipped',
+      reason: 'holdout',
+      attempts: 0,
+      template: 'confirmation',
+      channel: 'sms',
+      category: 'transactional',
+      dueAt: expect.any(String),
+      createdAt: expect.any(String),
+    });
+    // Settled is settled: neither a second settle nor a claim takes it again.
+    expect(await settleUnclaimed(stack.table, await stepOf('H8'), skip, at, at)).toBe(false);
+    expect((await claimFollowUp(stack.table, await stepOf('H8'), 'late', at, at)).claimed).toBe(
+      false,
+    );
+
+    expect((await claimFollowUp(stack.table, await stepOf('H9'), 'live', at, at)).claimed).toBe(
+      true,
+    );
+    expect(await settleUnclaimed(stack.table, await stepOf('H9'), skip, at, at)).toBe(false);
+    expect(await stepOf('H9')).toMatchObject({ status: 'queued', attempts: 1 });
   });
 
   it('a notice whose sender died holding it goes out once its claim may be taken over', async () => {
