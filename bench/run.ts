@@ -166,7 +166,13 @@ const results = {
   rendering,
   bundles,
 };
-writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+// The peak day is its own run (`--peak`): an existing file keeps its figures under `peak`.
+const kept = existsSync(values.out) ? readFileSync(values.out, 'utf8').trim() : '';
+const peakKept = kept === '' ? undefined : (JSON.parse(kept) as { peak?: unknown }).peak;
+writeFileSync(
+  values.out,
+  `${JSON.stringify({ ...results, ...(peakKept ? { peak: peakKept } : {}) }, null, 2)}\n`,
+);
 
 const row = (c: LifecycleCost) => ({
   run: `${c.label} (${c.orders} orders)`,
