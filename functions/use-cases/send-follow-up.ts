@@ -141,7 +141,8 @@ export const retryDelaySeconds = (deps: Backoff, attempt: number, err: unknown):
 };
 
 /**
- * Fires one follow-up: claim it, re-check it against current state, render, deliver, record.
+ * Fires one follow-up: read it with its order, re-check it against current state, render, claim
+ * it (before its place in the contact log and the delivery), deliver, record.
  * `receiveCount` is how often SQS has handed this message out, counting this time.
  */
 export const sendFollowUp = async (
