@@ -1,5 +1,9 @@
 import type { Category } from '../domain/follow-ups/follow-up.ts';
-import { contextSchemaFor, flowSpec, templateSpec } from '../domain/rendering/context-schema.ts';
+import {
+  contextSchemaFor,
+  flowSpec,
+  templateCategory,
+} from '../domain/rendering/context-schema.ts';
 import {
   type Derivation,
   deriveProviderTemplate,
@@ -22,12 +26,6 @@ export interface ProviderReport {
 const isChineseSms = (s: TemplateSource) =>
   s.channel === 'sms' && s.locale.toLowerCase().startsWith('zh');
 
-const categoryOf = (s: TemplateSource): Category | undefined => {
-  const flow = flowSpec(s.flow);
-  const spec = flow ? templateSpec(flow, s.template) : undefined;
-  return spec?.category;
-};
-
 /**
  * Whether each zh SMS template can become an Aliyun or Tencent template: the derivation's
  * refusals as findings, and the worst-case sample's parameters against the provider's length limit.
@@ -39,7 +37,7 @@ export const checkProviderTemplates = (
   inputs.flatMap((input) => {
     if (!('source' in input) || !isChineseSms(input.source)) return [];
     const source = input.source;
-    const category = categoryOf(source);
+    const category: Category | undefined = templateCategory(source.flow, source.template);
     if (!category) return [];
     const derivation = deriveProviderTemplate(source.body, provider, category);
     const finding = (rule: Finding['rule'], line: number, column: number, message: string) => ({

@@ -17,7 +17,7 @@ import {
   describeFields,
   FLOWS,
   flowSpec,
-  templateSpec,
+  templateCategory,
 } from '../domain/rendering/context-schema.ts';
 import { createRenderer } from '../domain/rendering/handlebars-renderer.ts';
 import { HELPER_NAMES } from '../domain/rendering/helpers.ts';
@@ -190,8 +190,7 @@ const reviewProvidersOf = (shop: Shop | undefined, key: string): ReviewProvider[
 
 const categoryOf = (key: string) => {
   const k = parseTemplateKey(key) as TemplateKey;
-  const flow = flowSpec(k.flow);
-  return (flow && templateSpec(flow, k.template)?.category) || 'transactional';
+  return templateCategory(k.flow, k.template) ?? 'transactional';
 };
 
 /** Each provider's form of a text the check passed (so every derivation succeeds). */

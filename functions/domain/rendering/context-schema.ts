@@ -277,6 +277,15 @@ export const templateSpec = (flow: FlowSpec, template: string): TemplateSpec | u
     typeof t.key === 'string' ? t.key === template : t.key.test(template),
   );
 
+/** Whether a flow's template is transactional, marketing or internal; undefined when unknown. */
+export const templateCategory = (
+  flow: string,
+  template: string,
+): TemplateSpec['category'] | undefined => {
+  const spec = flowSpec(flow);
+  return spec ? templateSpec(spec, template)?.category : undefined;
+};
+
 const valueAt = (context: unknown, path: string): unknown =>
   path
     .split('.')
