@@ -89,26 +89,35 @@ export const createFollowUps = async (
   );
 };
 
+/** The attributes an update's clauses name (`a = …`, `ADD a :v`, `REMOVE a`): a path appears once. */
+const pathsOf = (clauses: string[], names: Record<string, string>): string[] =>
+  clauses.map((c) => c.trim().split(/[\s=]/)[0] ?? c).map((p) => names[p] ?? p);
+
 /**
  * The fields a follow-up item is created with from a step planned on its order, each written only
  * where the item has none yet (`if_not_exists`), so the same update creates the item or changes
- * one that exists. Marked `fromPlan`: the flow report counted the step when it was planned.
+ * one that exists. It leaves out whatever the caller's own clauses write, and starts `attempts`
+ * at 0 unless the caller counts one. Whether the item is `fromPlan` is the caller's to say.
  */
 const createdFrom = (
   step: FollowUp,
   names: Record<string, string>,
   values: Record<string, unknown>,
-  /** What the caller's own expression sets: one path may appear once in an update. */
-  setByCaller: string[],
+  callerClauses: string[],
 ): string[] => {
+  const written = pathsOf(callerClauses, names);
   const { updatedAt: _u, attempts: _a, lastError: _l, ...fields } = step;
   const set: string[] = [];
   const entries = Object.entries({ ...fields, type: 'followup' });
   for (const [i, [name, value]] of entries.entries()) {
-    if (value === undefined || setByCaller.includes(name)) continue;
+    if (value === undefined || written.includes(name)) continue;
     names[`#c${i}`] = name;
     values[`:c${i}`] = value;
     set.push(`#c${i} = if_not_exists(#c${i}, :c${i})`);
+  }
+  if (!written.includes('attempts')) {
+    values[':zero'] = 0;
+    set.push('attempts = if_not_exists(attempts, :zero)');
   }
   return set;
 };
@@ -136,20 +145,15 @@ export const cancelFollowUps = async (
         ':reason': c.reason,
         ':now': now.toISOString(),
       };
+      const set = ['#status = :cancelled', 'reason = :reason', 'updatedAt = :now'];
       // Created cancelled, without `fromPlan`: the report counts the cancellation as its outcome.
-      const create = c.planned
-        ? [
-            ...createdFrom(c.planned, names, values, ['status', 'reason', 'updatedAt']),
-            'attempts = if_not_exists(attempts, :zero)',
-          ]
-        : [];
-      if (c.planned) values[':zero'] = 0;
+      const create = c.planned ? createdFrom(c.planned, names, values, set) : [];
       return ignoreConditionFailed(
         t.doc.send(
           new UpdateCommand({
             TableName: t.tableName,
             Key: followUpKey(shopId, orderId, c.flow, c.step),
-            UpdateExpression: `SET ${['#status = :cancelled', 'reason = :reason', 'updatedAt = :now', ...create].join(', ')} REMOVE duePk, dueSk`,
+            UpdateExpression: `SET ${[...set, ...create].join(', ')} REMOVE duePk, dueSk`,
             ConditionExpression: `${c.planned ? 'attribute_not_exists(pk) OR ' : ''}#status = :scheduled OR (#status = :queued AND attribute_not_exists(claimToken))`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -361,13 +365,20 @@ export const claimFollowUp = async (
     ':one': 1,
     ':fromPlan': true,
   };
-  const create = createdFrom({ ...followUp, status: 'queued' }, names, values, []);
+  const set = [
+    'claimToken = :token',
+    'claimedAt = :now',
+    'updatedAt = :now',
+    'fromPlan = if_not_exists(fromPlan, :fromPlan)',
+  ];
+  const add = ['attempts :one'];
+  const create = createdFrom({ ...followUp, status: 'queued' }, names, values, [...set, ...add]);
   try {
     const out = await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
         Key: keyOf(followUp),
-        UpdateExpression: `SET ${['claimToken = :token', 'claimedAt = :now', 'updatedAt = :now', 'fromPlan = if_not_exists(fromPlan, :fromPlan)', ...create].join(', ')} ADD attempts :one`,
+        UpdateExpression: `SET ${[...set, ...create].join(', ')} ADD ${add.join(', ')}`,
         ConditionExpression: OPEN_TO_CLAIM,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -460,10 +471,6 @@ const outcomeUpdate = (key: FollowUpKey, outcome: Outcome, now: Date) => {
   return { names, values, set, remove };
 };
 
-/** The attributes an update's SET and REMOVE clauses name: one path may appear once. */
-const pathsOf = (clauses: string[], names: Record<string, string>): string[] =>
-  clauses.map((c) => c.split(' = ')[0]?.trim() ?? c).map((p) => names[p] ?? p);
-
 /**
  * Records what the claiming sender did. `queued` releases the claim after a retryable failure
  * (SQS brings the message back); `scheduled` returns it to the due index at a new time.
@@ -504,11 +511,7 @@ export const settleUnclaimed = async (
   staleBefore: Date,
 ): Promise<boolean> => {
   const { names, values, set, remove } = outcomeUpdate(followUp, outcome, now);
-  const create = [
-    ...createdFrom(followUp, names, values, pathsOf([...set, ...remove], names)),
-    'attempts = if_not_exists(attempts, :zero)',
-  ];
-  values[':zero'] = 0;
+  const create = createdFrom(followUp, names, values, [...set, ...remove]);
   if (outcome.status === 'scheduled') {
     create.push('fromPlan = if_not_exists(fromPlan, :fromPlan)');
     values[':fromPlan'] = true;

@@ -166,13 +166,12 @@ const eraseOrder = async (
   let followUps: FollowUp[] = [];
   const tried = new Set<string>();
   const keyOf = (f: FollowUp) => `${f.flow}#${f.step}`;
-  const handedOver = plannedQueued;
-  for (const f of handedOver) tried.add(keyOf(f));
+  for (const f of plannedQueued) tried.add(keyOf(f));
   await cancelFollowUps(
     deps.table,
     shopId,
     orderId,
-    handedOver.map((f) => ({ flow: f.flow, step: f.step, reason: cancelReason, planned: f })),
+    plannedQueued.map((f) => ({ flow: f.flow, step: f.step, reason: cancelReason, planned: f })),
     now,
   );
   for (let round = 0; ; round++) {

@@ -174,17 +174,18 @@ export const sendFollowUp = async (
     }
     claimed = true;
   };
+  /** Settles the follow-up without a claim, unless another sender holds or settled it meanwhile. */
+  const settle = async (o: Parameters<typeof settleUnclaimed>[2], at: Date): Promise<void> => {
+    if (!(await settleUnclaimed(deps.table, followUp, o, at, staleBefore))) {
+      throw new HeldElsewhere();
+    }
+  };
   const fire = async (): Promise<SendResult> => {
     const shopRecord = await deps.shops.get(key.shopId);
     const flow = flowNamed(key.flow);
     if (!shopRecord || !flow) {
-      const failed = {
-        status: 'failed' as const,
-        reason: !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists',
-      };
-      if (!(await settleUnclaimed(deps.table, followUp, failed, deps.clock.now(), staleBefore))) {
-        throw new HeldElsewhere();
-      }
+      const reason = !flow ? `unknown flow '${key.flow}'` : 'shop no longer exists';
+      await settle({ status: 'failed', reason }, deps.clock.now());
       return 'failed';
     }
     const shop = shopRecord.shop;
@@ -220,9 +221,7 @@ export const sendFollowUp = async (
       if (claimed) await recordOutcome(deps.table, key, token, o, at);
       else if (o.status === 'sent' || o.status === 'queued') {
         throw new Error(`${followUpId(key)}: delivered without a claim`);
-      } else if (!(await settleUnclaimed(deps.table, followUp, o, at, staleBefore))) {
-        throw new HeldElsewhere();
-      }
+      } else await settle(o, at);
     };
     const subject = contactSubjectOf(order.data.customer);
     const id = messageIdOf(key);

@@ -68,6 +68,14 @@ const dueEntries = async () => {
   return out;
 };
 
+/** The order's confirmation as intake planned it, or as its item now says. */
+const confirmationStep = async (orderId: string) => {
+  const { followUps } = await readOrderPartition(stack.table, 'demo', orderId);
+  const f = followUps.find((x) => x.flow === 'order-confirmation');
+  if (!f) throw new Error('no confirmation planned');
+  return f;
+};
+
 const queuedConfirmation = (orderId: string) => {
   const now = stack.clock.now().toISOString();
   return {
@@ -124,12 +132,6 @@ describe('at-once notices go from intake straight to the send queue', () => {
   it('the claim creates the item; a cancel written first makes it fail, one written after leaves it', async () => {
     await ingestOrderEvent(deps(recording()), shop, paid('H6'));
     await ingestOrderEvent(deps(recording()), shop, paid('H7'));
-    const stepOf = async (orderId: string) => {
-      const { followUps } = await readOrderPartition(stack.table, 'demo', orderId);
-      const f = followUps.find((x) => x.flow === 'order-confirmation');
-      if (!f) throw new Error('no confirmation planned');
-      return f;
-    };
     const at = stack.clock.now();
     const cancelOf = async (orderId: string) =>
       cancelFollowUps(
@@ -141,23 +143,28 @@ describe('at-once notices go from intake straight to the send queue', () => {
             flow: 'order-confirmation',
             step: 'confirmation',
             reason: 'order cancelled',
-            planned: await stepOf(orderId),
+            planned: await confirmationStep(orderId),
           },
         ],
         at,
       );
     await cancelOf('H6');
-    expect(await claimFollowUp(stack.table, await stepOf('H6'), 'late', at, at)).toEqual({
+    expect(await claimFollowUp(stack.table, await confirmationStep('H6'), 'late', at, at)).toEqual({
       claimed: false,
     });
-    expect(await stepOf('H6')).toMatchObject({ status: 'cancelled', reason: 'order cancelled' });
-
-    expect(await claimFollowUp(stack.table, await stepOf('H7'), 'first', at, at)).toEqual({
-      claimed: true,
-      attempts: 1,
+    expect(await confirmationStep('H6')).toMatchObject({
+      status: 'cancelled',
+      reason: 'order cancelled',
     });
+
+    expect(await claimFollowUp(stack.table, await confirmationStep('H7'), 'first', at, at)).toEqual(
+      {
+        claimed: true,
+        attempts: 1,
+      },
+    );
     await cancelOf('H7');
-    expect(await stepOf('H7')).toMatchObject({
+    expect(await confirmationStep('H7')).toMatchObject({
       status: 'queued',
       attempts: 1,
       template: 'confirmation',
@@ -169,17 +176,13 @@ describe('at-once notices go from intake straight to the send queue', () => {
   it('a skip decided before any claim is one write; it fails while another sender holds the step', async () => {
     await ingestOrderEvent(deps(recording()), shop, paid('H8'));
     await ingestOrderEvent(deps(recording()), shop, paid('H9'));
-    const stepOf = async (orderId: string) => {
-      const { followUps } = await readOrderPartition(stack.table, 'demo', orderId);
-      const f = followUps.find((x) => x.flow === 'order-confirmation');
-      if (!f) throw new Error('no confirmation planned');
-      return f;
-    };
     const at = stack.clock.now();
     // No channel with the skip: the item takes the step's, as every other field it does not set.
     const skip = { status: 'skipped' as const, reason: 'holdout' };
-    expect(await settleUnclaimed(stack.table, await stepOf('H8'), skip, at, at)).toBe(true);
-    expect(await stepOf('H8')).toMatchObject({
+    expect(await settleUnclaimed(stack.table, await confirmationStep('H8'), skip, at, at)).toBe(
+      true,
+    );
+    expect(await confirmationStep('H8')).toMatchObject({
       status: 'skipped',
       reason: 'holdout',
       attempts: 0,
@@ -190,24 +193,26 @@ describe('at-once notices go from intake straight to the send queue', () => {
       createdAt: expect.any(String),
     });
     // Settled is settled: neither a second settle nor a claim takes it again.
-    expect(await settleUnclaimed(stack.table, await stepOf('H8'), skip, at, at)).toBe(false);
-    expect((await claimFollowUp(stack.table, await stepOf('H8'), 'late', at, at)).claimed).toBe(
+    expect(await settleUnclaimed(stack.table, await confirmationStep('H8'), skip, at, at)).toBe(
       false,
     );
+    expect(
+      (await claimFollowUp(stack.table, await confirmationStep('H8'), 'late', at, at)).claimed,
+    ).toBe(false);
 
-    expect((await claimFollowUp(stack.table, await stepOf('H9'), 'live', at, at)).claimed).toBe(
-      true,
+    expect(
+      (await claimFollowUp(stack.table, await confirmationStep('H9'), 'live', at, at)).claimed,
+    ).toBe(true);
+    expect(await settleUnclaimed(stack.table, await confirmationStep('H9'), skip, at, at)).toBe(
+      false,
     );
-    expect(await settleUnclaimed(stack.table, await stepOf('H9'), skip, at, at)).toBe(false);
-    expect(await stepOf('H9')).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await confirmationStep('H9')).toMatchObject({ status: 'queued', attempts: 1 });
   });
 
   it('a notice whose sender died holding it goes out once its claim may be taken over', async () => {
     await ingestOrderEvent(deps(recording()), shop, paid('H4'));
     const claimedAt = stack.clock.now();
-    const { followUps } = await readOrderPartition(stack.table, 'demo', 'H4');
-    const step = followUps.find((f) => f.flow === 'order-confirmation');
-    if (!step) throw new Error('no confirmation planned');
+    const step = await confirmationStep('H4');
     const claim = await claimFollowUp(stack.table, step, 'dead', claimedAt, claimedAt);
     expect(claim.claimed).toBe(true);
     // Its queue message comes back while the claim is live: the receiving sender sends nothing,
