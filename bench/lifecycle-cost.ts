@@ -19,7 +19,16 @@ export interface LifecycleCost {
   sqsRequestsPerOrder: number;
   lambdaInvocationsPerOrder: number;
   lambdaGbSecondsPerOrder: number;
-  dollarsPer1000Orders: { dynamoDb: number; sqs: number; lambda: number; total: number };
+  dollarsPer1000Orders: {
+    dynamoDb: number;
+    sqs: number;
+    lambda: number;
+    /** EventBridge Scheduler: the order timers that fired. */
+    scheduler: number;
+    total: number;
+  };
+  /** Order timers armed, disarmed and fired per order (EventBridge Scheduler bills the fires). */
+  timersPerOrder: { armed: number; disarmed: number; fired: number };
   byCommand: Record<string, { requests: number; units: number }>;
   unitsPerOrderByItemKind: Record<string, number>;
   /** Requests per order by item kind: units ÷ requests above 1 on a write means items past 1 KB. */
@@ -80,6 +89,7 @@ export const measureLifecycle = async (
     capacity.reset();
     sqs.reset();
     lambdas.reset();
+    stack.timers.resetCounts();
     const started = performance.now();
     const intake = await playScenarios(stack, scenarios, {
       mode: 'mix',
@@ -91,7 +101,7 @@ export const measureLifecycle = async (
     const exactlyOnce = checkExactlyOnce(orders, expected, calls);
 
     const c = capacity.totals;
-    const perOrderFns = ['intake', 'sender', 'flow-stats'] as const;
+    const perOrderFns = ['intake', 'sender', 'timer', 'flow-stats'] as const;
     const invocations = perOrderFns.reduce((n, f) => n + (lambdas.counts[f]?.invocations ?? 0), 0);
     const billedMs = (f: (typeof perOrderFns)[number]) => {
       const c = lambdas.counts[f];
@@ -110,6 +120,10 @@ export const measureLifecycle = async (
         1e6,
     );
     const sqsDollars = perThousand((sqs.counts.perMessage * PRICES.sqsPerMillionRequests) / 1e6);
+    const timers = stack.timers.counts;
+    const schedulerDollars = perThousand(
+      (timers.fired * PRICES.schedulerPerMillionInvocations) / 1e6,
+    );
     const lambda = perThousand(
       (invocations * PRICES.lambdaPerMillionRequests) / 1e6 +
         gbSeconds * PRICES.lambdaArm64PerGbSecond,
@@ -126,11 +140,17 @@ export const measureLifecycle = async (
       sqsRequestsPerOrder: round(sqs.counts.perMessage / orders),
       lambdaInvocationsPerOrder: round(invocations / orders),
       lambdaGbSecondsPerOrder: round(gbSeconds / orders, 4),
+      timersPerOrder: {
+        armed: round(timers.armed / orders),
+        disarmed: round(timers.disarmed / orders),
+        fired: round(timers.fired / orders),
+      },
       dollarsPer1000Orders: {
         dynamoDb: round(dynamoDb, 4),
         sqs: round(sqsDollars, 4),
         lambda: round(lambda, 4),
-        total: round(dynamoDb + sqsDollars + lambda, 4),
+        scheduler: round(schedulerDollars, 4),
+        total: round(dynamoDb + sqsDollars + lambda + schedulerDollars, 4),
       },
       byCommand: c.byCommand,
       unitsPerOrderByItemKind: Object.fromEntries(

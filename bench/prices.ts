@@ -1,6 +1,6 @@
 /**
  * us-east-1 list prices the cost projection uses, as of the date below. Change them here only.
- * Sources: aws.amazon.com/dynamodb/pricing/on-demand, /sqs/pricing, /lambda/pricing.
+ * Sources: aws.amazon.com/dynamodb/pricing/on-demand, /sqs/pricing, /lambda/pricing, /eventbridge/pricing.
  */
 export const PRICES = {
   asOf: '2026-05-01',
@@ -10,6 +10,8 @@ export const PRICES = {
   sqsPerMillionRequests: 0.4,
   lambdaArm64PerGbSecond: 0.0000133334,
   lambdaPerMillionRequests: 0.2,
+  /** aws.amazon.com/eventbridge/pricing: scheduled invocations (creating and deleting are free). */
+  schedulerPerMillionInvocations: 1.0,
 } as const;
 
 /**
@@ -23,6 +25,7 @@ export const LAMBDA_MEMORY_MB = {
   sweep: 512,
   sender: 512,
   'flow-stats': 512,
+  timer: 512,
 } as const;
 
 /** Cost targets of a standard lifecycle (5 events, 4 messages), from issue 6. */

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Duration } from 'luxon';
@@ -51,6 +51,7 @@ import {
   TEMPLATE_ROUTES,
   type TemplatesHandlerDeps,
 } from '../functions/handlers/templates.ts';
+import { createTimerHandler } from '../functions/handlers/timer.ts';
 import { sha256Hex } from '../functions/http/admin-auth.ts';
 import { bearerTokenVerifier } from '../functions/http/auth/principal.ts';
 import { consoleCredential } from '../functions/http/console-credential.ts';
@@ -76,6 +77,7 @@ import { tableDefinition } from '../functions/store/table.ts';
 import { readShopWords, readTemplateDir } from '../functions/template-check/read-template-dir.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
 import { createShopRenderers } from '../functions/templates/shop-renderer.ts';
+import { parseTimerMessage } from '../functions/timers/order-timers.ts';
 import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
 import { defaultTemplatesOf } from '../functions/use-cases/shop-templates.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
@@ -90,6 +92,7 @@ import { redriveQueued } from './queue-redrive.ts';
 import { serial } from './serial.ts';
 import { createStreamPoller } from './stream-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
+import { createLocalTimers, type LocalTimers } from './timer-emulator.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
@@ -208,6 +211,7 @@ export interface LocalStackOptions {
       | 'dispatcher'
       | 'sweep'
       | 'sender'
+      | 'timer'
       | 'flow-stats',
     handler: (event: E, context: Context) => Promise<R>,
   ) => (event: E, context: Context) => Promise<R>;
@@ -218,6 +222,8 @@ export interface LocalStack {
   clock: LocalClock;
   outbox: Outbox;
   table: TableRef;
+  /** The order timers (EventBridge Scheduler's stand-in): what is armed, and counts. */
+  timers: LocalTimers;
   sqs: SQSClient;
   queueUrl: string;
   deadLetterQueueUrl: string;
@@ -296,7 +302,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     }
     const doc = createDocumentClient({ endpoint });
     options.instrument?.(doc);
-    const table: TableRef = { doc, tableName: options.tableName ?? 'followups' };
+    const timers = createLocalTimers(clock, dataDir ? join(dataDir, 'timers.jsonl') : undefined);
+    const table: TableRef = { doc, tableName: options.tableName ?? 'followups', timers };
     await createTable(table);
 
     const sqsEngine = await startSqsLocal();
@@ -354,6 +361,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       transactional: queues.queueUrl,
       marketing: marketingQueues.queueUrl,
     });
+    // What a schedule sends when it fires: the timer queue, as in AWS, with its own DLQ.
+    const timerQueues = await ensureSendQueues(
+      sqs,
+      { queue: 'followup-timers', deadLetterQueue: 'followup-timers-dlq' },
+      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount },
+    );
     const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });
@@ -449,6 +462,39 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sweep: wrap('sweep', sweep),
       sender: wrap('sender', sender),
       flowStats: wrap('flow-stats', createFlowStatsHandler({ table, logger })),
+      timer: wrap('timer', createTimerHandler({ table, clock, logger, queue: sendQueue })),
+    };
+    const timerPoller = createQueuePoller({
+      sqs,
+      queueUrl: timerQueues.queueUrl,
+      queueArn: timerQueues.queueArn,
+      handler: async (event) => {
+        const out = await run.timer(event, lambdaContext('timer'));
+        const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
+        for (const r of event.Records)
+          if (!failed.has(r.messageId)) timers.spent(parseTimerMessage(r.body));
+        return out;
+      },
+      waitTimeSeconds: 1,
+      onError: (err) => logger.error('timer poller', { error: err as Error }),
+    });
+    if (!clock.manual) timerPoller.start();
+    stoppers.push(() => timerPoller.stop());
+    /** The schedules whose time has come send their message to the timer queue. */
+    const fireTimers = async () => {
+      const due = timers.takeDue(clock.now());
+      for (let i = 0; i < due.length; i += 10) {
+        const batch = due.slice(i, i + 10);
+        await retried('timer fire', () =>
+          sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: timerQueues.queueUrl,
+              Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+            }),
+          ),
+        );
+      }
+      await timerPoller.drain({ timeoutMs: 120_000 });
     };
 
     const poller = createQueuePoller({
@@ -502,6 +548,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         sweptThrough = now;
       }
       if (reviewCheck) await retried('provider reviews', reviewCheck);
+      await fireTimers();
       await retried('dispatcher', () => run.dispatcher(undefined, lambdaContext('dispatcher')));
       // The transactional lane first: what a blast queued on the marketing lane waits for it.
       await poller.drain({ timeoutMs: 120_000 });
@@ -532,7 +579,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await runDueNow();
         for (let guard = 0; guard < 100_000; guard++) {
           const now = clock.now();
-          const due = await retried('next due', () => nextDueAt(table));
+          const indexed = await retried('next due', () => nextDueAt(table));
+          const timer = timers.nextAt()?.toISOString();
+          const due = [indexed, timer].filter((d) => d !== undefined).sort()[0];
           const sweepAt = await retried('next sweep', () => nextSweepAfter(now));
           const candidates = [due ? new Date(due) : undefined, sweepAt].filter(
             (d): d is Date => d !== undefined && d > now && d <= to,
@@ -691,6 +740,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       clock,
       outbox,
       table,
+      timers,
       sqs,
       queueUrl: queues.queueUrl,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,

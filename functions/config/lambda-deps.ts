@@ -4,6 +4,7 @@ import type { TableRef } from '../store/dynamo.ts';
 import { createShopDirectory } from '../store/shop-directory.ts';
 import { createDocumentClient } from './clients.ts';
 import { numberEnv, optionalEnv, requireEnv } from './env.ts';
+import { lambdaOrderTimers } from './lambda-timers.ts';
 
 /**
  * Module-scope clients every Lambda entry shares: created once per container. Only DynamoDB is
@@ -14,7 +15,12 @@ export const logger = new Logger({
   serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', 'order-followup'),
 });
 export const doc = createDocumentClient();
-export const table: TableRef = { doc, tableName: requireEnv('TABLE_NAME') };
+const timers = lambdaOrderTimers();
+export const table: TableRef = {
+  doc,
+  tableName: requireEnv('TABLE_NAME'),
+  ...(timers ? { timers } : {}),
+};
 export const clock = systemClock;
 
 /** Shops without any of their secrets: settings and names only, from the table. */

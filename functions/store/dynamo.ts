@@ -5,11 +5,14 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type { OrderTimers } from '../timers/order-timers.ts';
 
-/** What every store needs: the document client and the table it works on. */
+/** What every store needs: the document client and the table it works on (and order timers). */
 export interface TableRef {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /** Where the order store arms each order's timer (functions/timers); needed to write orders. */
+  timers?: OrderTimers;
 }
 
 /** A failed condition is an answer ("already there", "someone else moved it"), not a fault. */

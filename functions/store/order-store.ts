@@ -10,15 +10,7 @@ import { isClosed, isPaid, type OrderState, placedAt } from '../domain/order/ord
 import { isConditionFailed, queryItems, type TableRef } from './dynamo.ts';
 import { type FollowUpItem, fromFollowUpItem } from './follow-up-store.ts';
 import { pack, unpack } from './packed.ts';
-import {
-  duePk,
-  dueShardOf,
-  FOLLOW_UP_SK_PREFIX,
-  orderKey,
-  orderPk,
-  unpaidPk,
-  unpaidSk,
-} from './table.ts';
+import { FOLLOW_UP_SK_PREFIX, orderKey, orderPk, unpaidPk, unpaidSk } from './table.ts';
 
 /**
  * A step kept on the order item instead of its own: planned (scheduled) and not yet fired, or
@@ -118,7 +110,12 @@ export interface OrderItem {
   body: Uint8Array;
   unpaidPk?: string;
   unpaidSk?: string;
-  /** The order's one timer: the earliest time a planned step is due (index `due`). */
+  /**
+   * The order's one timer: the earliest time a planned step is due, armed outside the table
+   * (functions/timers). Items written before kept it in the `due` index (duePk, dueSk), where
+   * the dispatcher still fires it.
+   */
+  timerAt?: string;
   duePk?: string;
   dueSk?: string;
 }
@@ -191,6 +188,9 @@ const toState = (item: Record<string, unknown>): OrderState => {
     events: body.events,
     version: Number(item.version),
     ...(body.erasedAt ? { erasedAt: body.erasedAt } : {}),
+    ...(typeof (item.timerAt ?? item.dueSk) === 'string'
+      ? { timerAt: String(item.timerAt ?? item.dueSk) }
+      : {}),
   };
 };
 
@@ -248,7 +248,13 @@ export const saveOrder = async (
     unpaidIndexFrom?: string;
   } = {},
 ): Promise<OrderState> => {
-  const next = { ...state, version: state.version + 1 };
+  const { timerAt: previous, ...rest } = state;
+  const timer = timerOf(planned);
+  const next: OrderState = {
+    ...rest,
+    version: state.version + 1,
+    ...(timer ? { timerAt: timer } : {}),
+  };
   const placed = placedAt(next);
   // A checkout is chased by its own flow, never by the daily sweep over unpaid orders; an erased
   // order has no one left to chase: both stay out of the sweep's index.
@@ -258,7 +264,6 @@ export const saveOrder = async (
     placed !== undefined &&
     next.data.checkout === undefined &&
     next.erasedAt === undefined;
-  const timer = timerOf(planned);
   const deferred =
     state.version === 0 &&
     timer !== undefined &&
@@ -271,11 +276,17 @@ export const saveOrder = async (
     orderId: next.orderId,
     version: next.version,
     body: packBody(next, planned.map(toPlannedStep)),
-    ...(timer ? { duePk: duePk(dueShardOf(state.shopId, state.orderId)), dueSk: timer } : {}),
+    ...(timer ? { timerAt: timer } : {}),
     ...(awaitingPayment && !deferred
       ? { unpaidPk: unpaidPk(state.shopId), unpaidSk: unpaidSk(placed, state.orderId) }
       : {}),
   };
+  const timerOfOrder = (at: string) => ({ shopId: state.shopId, orderId: state.orderId, at });
+  // Armed before the write: an item that says "due at T" always has its timer at T.
+  if (timer && timer !== previous) {
+    if (!t.timers) throw new Error('order timers are not configured: cannot write an order timer');
+    await t.timers.arm(timerOfOrder(timer));
+  }
   try {
     await t.doc.send(
       new PutCommand({
@@ -292,6 +303,9 @@ export const saveOrder = async (
     if (isConditionFailed(err)) throw new OrderChangedConcurrently(state.shopId, state.orderId);
     throw err;
   }
+  // The old timer is best dropped; should that fail, it fires, finds nothing due and is spent.
+  if (previous && previous !== timer)
+    await t.timers?.disarm(timerOfOrder(previous)).catch(() => {});
   return next;
 };
 

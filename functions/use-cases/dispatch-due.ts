@@ -1,11 +1,10 @@
 import type { Clock } from '../domain/clock.ts';
-import type { FollowUp, FollowUpKey } from '../domain/follow-ups/follow-up.ts';
-import { dueSteps } from '../domain/follow-ups/planned-steps.ts';
+import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
 import type { TableRef } from '../store/dynamo.ts';
-import { type DueEntry, markQueued, queryDue } from '../store/follow-up-store.ts';
-import { OrderChangedConcurrently, readOrderPartition, saveOrder } from '../store/order-store.ts';
+import { markQueued, queryDue } from '../store/follow-up-store.ts';
 import { allDuePks } from '../store/table.ts';
+import { fireOrderTimer } from './fire-order-timer.ts';
 
 export interface DispatchDeps {
   table: TableRef;
@@ -49,8 +48,9 @@ const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Pr
 
 /**
  * One dispatcher tick: every shard's due follow-ups are leased (a conditional write, so two
- * ticks never both win one) and put on the send queue, and every order whose timer is due has
- * its due steps fired (fireTimer). The sender re-checks them.
+ * ticks never both win one) and put on the send queue. Orders' timers fire from outside the table
+ * (functions/timers); an order written before that still has its timer in the due index, and the
+ * tick fires it here (fireOrderTimer). The sender re-checks what is queued.
  *
  * A failed shard query or lease write costs only its own follow-ups a tick: the rest are still
  * queued now, and the failure is counted in the report for the handler to raise. A lease won
@@ -85,7 +85,7 @@ export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> =
   const keys: FollowUpKey[] = leases.filter((_, i) => won[i] === true).map((e) => e.key);
   const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
   const fired = await inParallel(timers, deps.concurrency, (entry) =>
-    settled(fireTimer(deps, entry, now)),
+    settled(fireOrderTimer(deps, entry, now)),
   );
   const steps = fired.reduce<{ found: number; queued: number; rejected: number }>(
     (sum, f) => ({
@@ -104,64 +104,4 @@ export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> =
     lagMs,
     ...(errors.length ? { firstError: errors[0] } : {}),
   };
-};
-
-const stepKey = (f: { flow: string; step: string }) => `${f.flow}#${f.step}`;
-const MAX_TIMER_ATTEMPTS = 3;
-
-/**
- * An order's timer fired: each planned step now due is handed to the queue, and only then does
- * the order mark it queued, under its version (no item is written: the sender's claim creates
- * it). Should the process die or the queue refuse in between, the order is still due and the next
- * tick hands over again what is unclaimed; a sender that gets it twice claims it once.
- */
-const fireTimer = async (
-  deps: DispatchDeps,
-  entry: Extract<DueEntry, { kind: 'order' }>,
-  now: Date,
-): Promise<{ found: number; queued: number; rejected: number }> => {
-  const handed = new Set<string>();
-  let found = 0;
-  for (let attempt = 1; ; attempt++) {
-    const { order, planned, stored } = await readOrderPartition(
-      deps.table,
-      entry.shopId,
-      entry.orderId,
-    );
-    const due = order ? dueSteps(planned, now) : [];
-    if (!order || due.length === 0) return { found, queued: handed.size, rejected: 0 };
-    found = Math.max(found, due.length);
-    const items = new Map(stored.map((f) => [stepKey(f), f]));
-    const unclaimed = due.filter((f: FollowUp) => {
-      const item = items.get(stepKey(f));
-      return (
-        !handed.has(stepKey(f)) && (!item || (item.status === 'queued' && item.attempts === 0))
-      );
-    });
-    const rejected = unclaimed.length ? await deps.queue.enqueue(unclaimed) : [];
-    if (rejected.length) {
-      return {
-        found,
-        queued: handed.size + unclaimed.length - rejected.length,
-        rejected: rejected.length,
-      };
-    }
-    for (const f of unclaimed) handed.add(stepKey(f));
-    const gone = new Set(due.map(stepKey));
-    const at = now.toISOString();
-    try {
-      await saveOrder(
-        deps.table,
-        order,
-        planned
-          .filter((f) => !items.has(stepKey(f)))
-          .map((f) =>
-            gone.has(stepKey(f)) ? { ...f, status: 'queued' as const, updatedAt: at } : f,
-          ),
-      );
-      return { found, queued: handed.size, rejected: 0 };
-    } catch (err) {
-      if (!(err instanceof OrderChangedConcurrently) || attempt >= MAX_TIMER_ATTEMPTS) throw err;
-    }
-  }
 };

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
-import { queryDue } from '../../functions/store/follow-up-store.ts';
+import { createFollowUps, queryDue } from '../../functions/store/follow-up-store.ts';
+import { readOrderPartition } from '../../functions/store/order-store.ts';
 import { allDuePks } from '../../functions/store/table.ts';
 import { type DispatchReport, dispatchDue } from '../../functions/use-cases/dispatch-due.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -10,15 +11,19 @@ import { outbox, postEvent, startTestStack } from '../support/test-stack.ts';
 
 /**
  * DynamoDB throttles a call now and then, and the SDK gives up on one after its retries. A tick
- * of the dispatcher must lose no more than that call's own follow-ups, and only for one tick.
+ * of the dispatcher must lose no more than that call's own follow-ups, and only for one tick; a
+ * fired order timer whose write fails must fire again.
  */
-const faults = { leaseWrites: 0, dueQueries: 0 };
+const faults = { leaseWrites: 0, dueQueries: 0, orderWrites: 0 };
 const invocations: { ok: boolean; report?: DispatchReport; error?: string }[] = [];
+const timerRuns: { failed: number }[] = [];
 let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startTestStack({
     clockStart: '2026-11-22T02:00:00Z',
+    // A timer fire that failed is visible again on its queue a second later.
+    visibilityTimeoutSeconds: 1,
     // Above the SDK's retries: the call fails for good, as one does once the retries ran out.
     instrument: (doc) =>
       doc.middlewareStack.add(
@@ -29,14 +34,19 @@ beforeAll(async () => {
             Item?: { sk?: string };
             ConditionExpression?: string;
           };
-          // A lease, or the order write that marks a fired timer's due steps queued (an order's
-          // first write, by intake, is conditioned on the order not existing).
-          const leaseWrite =
-            input.UpdateExpression?.includes('dueSk = :lease') ||
-            (input.Item?.sk === 'ORDER' && input.ConditionExpression === 'version = :expected');
-          if (faults.leaseWrites > 0 && leaseWrite) {
+          if (faults.leaseWrites > 0 && input.UpdateExpression?.includes('dueSk = :lease')) {
             faults.leaseWrites--;
             throw new Error('injected: lease write throttled past the SDK retries');
+          }
+          // The order write that marks a fired timer's due steps queued (an order's first write,
+          // by intake, is conditioned on the order not existing).
+          if (
+            faults.orderWrites > 0 &&
+            input.Item?.sk === 'ORDER' &&
+            input.ConditionExpression === 'version = :expected'
+          ) {
+            faults.orderWrites--;
+            throw new Error('injected: order write throttled past the SDK retries');
           }
           if (faults.dueQueries > 0 && input.KeyConditionExpression?.includes('dueSk <= :now')) {
             faults.dueQueries--;
@@ -49,6 +59,11 @@ beforeAll(async () => {
     wrapHandler:
       <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>
       async (event: E, context: Context): Promise<R> => {
+        if (name === 'timer') {
+          const out = (await handler(event, context)) as { batchItemFailures: unknown[] };
+          timerRuns.push({ failed: out.batchItemFailures.length });
+          return out as R;
+        }
         if (name !== 'dispatcher') return handler(event, context);
         try {
           const report = await handler(event, context);
@@ -96,8 +111,20 @@ describe('dispatcher ticks under DynamoDB failures', () => {
     const start = stack.clock.now();
     await placeOrders('DQ', 8);
     const at = new Date(start.getTime() + 31 * 60_000);
-    // The first payment reminders are planned on their orders: each order's timer is due.
-    const due = (await dueNow(at)).filter((e) => e.kind === 'order' && e.orderId.startsWith('DQ'));
+    // The first reminders as items of their own in the due index, as a sweep or greetings write
+    // theirs (the orders' own timers are outside the table: the dispatcher never sees them).
+    const reminders = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const { planned } = await readOrderPartition(stack.table, 'demo', `DQ${i}`);
+        const { attempts: _a, updatedAt: _u, ...step } = planned[0] ?? {};
+        return step as Parameters<typeof createFollowUps>[1][number];
+      }),
+    );
+    expect(await dueNow(at)).toHaveLength(0);
+    await createFollowUps(stack.table, reminders);
+    const due = (await dueNow(at)).filter(
+      (e) => e.kind === 'follow-up' && e.key.orderId.startsWith('DQ'),
+    );
     expect(due).toHaveLength(8);
 
     const queued: FollowUpKey[] = [];
@@ -121,11 +148,10 @@ describe('dispatcher ticks under DynamoDB failures', () => {
     const first = await tick();
     expect(first.failed).toBe(2);
     expect(String((first.firstError as Error).message)).toMatch(/injected/);
-    // Everything found, but the one timer whose order write failed, went to the queue in this
-    // very tick. That one was handed over before its write failed, so it goes again next tick.
+    // Everything found, but the one whose lease write failed, went to the queue in this tick.
     expect(first.queued).toBe(first.found - 1);
-    expect(queued).toHaveLength(first.queued + 1);
-    const left = await dueNow(at);
+    expect(queued).toHaveLength(first.queued);
+    const left = (await dueNow(at)).filter((e) => e.kind === 'follow-up');
     expect(left.length).toBe(8 - first.queued);
 
     const second = await tick();
@@ -133,15 +159,16 @@ describe('dispatcher ticks under DynamoDB failures', () => {
     expect(new Set(queued.map((k) => k.orderId))).toEqual(
       new Set(due.map((e) => (e.kind === 'order' ? e.orderId : e.key.orderId))),
     );
-    // Handed over twice, claimed once: the next test sees every reminder go out once.
-    expect(queued).toHaveLength(9);
+    expect(queued).toHaveLength(8);
   });
 
-  it('a failed dispatcher invocation is retried as Lambda retries it, and every reminder goes out once', async () => {
+  it('a failed dispatcher invocation is retried as Lambda retries it, a failed timer fire comes back from its queue, and every reminder goes out once', async () => {
     const start = stack.clock.now();
     await placeOrders('DR', 6);
     invocations.length = 0;
-    faults.leaseWrites = 1;
+    timerRuns.length = 0;
+    faults.dueQueries = 1;
+    faults.orderWrites = 1;
     await stack.advanceTo(new Date(start.getTime() + 31 * 60_000));
 
     const failedRun = invocations.find((r) => !r.ok);
@@ -149,6 +176,9 @@ describe('dispatcher ticks under DynamoDB failures', () => {
       /1 shard queries or lease writes failed; their follow-ups stay due for the next tick/,
     );
     expect(invocations.at(-1)?.ok).toBe(true);
+    // The fire whose order write failed was handed over, failed its record and fired again.
+    expect(timerRuns.reduce((n, r) => n + r.failed, 0)).toBe(1);
+    expect(stack.timers.size()).toBeGreaterThan(0);
     for (let i = 0; i < 6; i++) {
       const sent = (await outbox(stack, `DR${i}`)).filter((m) => m.flow === 'payment-reminder');
       expect(sent.map((m) => m.step)).toEqual(['first']);

@@ -94,7 +94,10 @@ describe('order item', () => {
     expect(body.steps?.every(Array.isArray)).toBe(true);
     const read = await readOrderPartition(stack.table, 'demo', 'B3');
     expect(read.planned).toEqual(steps('B3'));
-    expect(Item?.dueSk).toBe('2026-11-22T12:00:00.000Z');
+    // The timer is armed outside the table; the item only notes it (no index entry to move).
+    expect(Item?.timerAt).toBe('2026-11-22T12:00:00.000Z');
+    expect(Item?.dueSk).toBeUndefined();
+    expect(read.order?.timerAt).toBe('2026-11-22T12:00:00.000Z');
   });
 
   it('still reads planned steps written with their field names', async () => {

@@ -35,6 +35,8 @@ export interface OrderState {
   version: number;
   /** Set when the customer was erased: later events never bring their personal data back. */
   erasedAt?: string;
+  /** As stored, like `version`: when the order's timer fires (its earliest planned step). */
+  timerAt?: string;
 }
 
 /** Enough history to recognise any realistic re-delivery; older ids fall off. */
