@@ -5,7 +5,7 @@ import { playScenarios, recordingTransports } from './harness/driver.ts';
 import { buildMix, MIX_END, MIX_START, type ScenarioKind } from './harness/event-mix.ts';
 import { checkExactlyOnce, type Delivered, expectedMessages } from './harness/expectations.ts';
 import { countInvocations, countSqs } from './harness/meters.ts';
-import { LAMBDA_MEMORY_MB, PRICES } from './prices.ts';
+import { LAMBDA_MEMORY_MB, PRICES, SCHEDULER_CALL_MS } from './prices.ts';
 
 export interface LifecycleCost {
   label: string;
@@ -108,10 +108,11 @@ export const measureLifecycle = async (
       if (!c) return 0;
       return f === 'intake' && o.intakeMs !== undefined ? c.invocations * o.intakeMs : c.billedMs;
     };
-    const gbSeconds = perOrderFns.reduce(
-      (n, f) => n + (billedMs(f) / 1000) * (LAMBDA_MEMORY_MB[f] / 1024),
-      0,
-    );
+    const timerCalls = stack.timers.counts.armed + stack.timers.counts.disarmed;
+    const gbSeconds =
+      perOrderFns.reduce((n, f) => n + (billedMs(f) / 1000) * (LAMBDA_MEMORY_MB[f] / 1024), 0) +
+      // Intake, timer and sender functions wait on each schedule call (SCHEDULER_CALL_MS each).
+      ((timerCalls * SCHEDULER_CALL_MS) / 1000) * (LAMBDA_MEMORY_MB.intake / 1024);
     const messages = calls.length;
     const perThousand = (x: number) => (x / orders) * 1000;
     const dynamoDb = perThousand(

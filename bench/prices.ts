@@ -28,6 +28,13 @@ export const LAMBDA_MEMORY_MB = {
   timer: 512,
 } as const;
 
+/**
+ * Not measured here (the local timers answer in memory): what one CreateSchedule or DeleteSchedule
+ * call is assumed to add to the billed duration of the function that makes it, an in-Region API
+ * call. The lifecycle bench bills every arm and disarm at this.
+ */
+export const SCHEDULER_CALL_MS = 40;
+
 /** Cost targets of a standard lifecycle (5 events, 4 messages), from issue 6. */
 export const TARGETS = {
   writeUnitsPerOrder: 30,

@@ -88,6 +88,7 @@ export const LAMBDA_ENTRIES = [
   'sender',
   'flow-stats',
   'templates',
+  'timer',
 ] as const;
 export type LambdaEntry = (typeof LAMBDA_ENTRIES)[number];
 

@@ -24,6 +24,7 @@ import { FollowUpFunction } from './constructs/followup-function.ts';
 import { FollowUpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { OptOut } from './constructs/opt-out.ts';
+import { OrderTimers } from './constructs/order-timers.ts';
 import { MAX_RECEIVE_COUNT, SendQueues } from './constructs/send-queues.ts';
 import { ShopTemplates } from './constructs/shop-templates.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -33,6 +34,8 @@ export interface FollowUpStackProps extends StackProps {
 }
 
 const SENDER_TIMEOUT = Duration.seconds(30);
+/** A batch of up to ten order timers firing: each reads its order, enqueues, writes it once. */
+const TIMER_TIMEOUT = Duration.seconds(30);
 /** The items customer erasure writes: orders and follow-ups, customers and logs, buyers, preferences. */
 export const ERASURE_LEADING_KEYS = [
   'SHOP#*#ORDER#*',
@@ -51,6 +54,7 @@ export class FollowUpStack extends Stack {
     const { table } = new FollowUpData(this, 'Data', { config });
     const queues = new SendQueues(this, 'SendQueues', { senderTimeout: SENDER_TIMEOUT });
     const common = { TABLE_NAME: table.tableName, SHOP_SECRETS_PREFIX: config.shopSecretsPrefix };
+    const timers = new OrderTimers(this, 'OrderTimers', { consumerTimeout: TIMER_TIMEOUT });
 
     const shopSecrets = (purpose: string) =>
       this.formatArn({
@@ -140,6 +144,24 @@ export class FollowUpStack extends Stack {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ERASURE_LEADING_KEYS },
         },
       }),
+    );
+
+    // Every function that writes orders arms their timers; the timer function fires them.
+    const timer = new FollowUpFunction(this, 'Timer', {
+      entry: 'timer',
+      config,
+      timeout: TIMER_TIMEOUT,
+      environment: {
+        ...common,
+        SEND_QUEUE_URL: queues.queue.queueUrl,
+        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
+      },
+    });
+    table.grantReadWriteData(timer.fn);
+    queues.queue.grantSendMessages(timer.fn);
+    queues.marketingQueue.grantSendMessages(timer.fn);
+    timer.fn.addEventSource(
+      new SqsEventSource(timers.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
 
     const optOut = new OptOut(this, 'OptOut', {
@@ -398,6 +420,12 @@ export class FollowUpStack extends Stack {
       dispatcherLogs: dispatcher.logGroup,
       failureQueues: [
         {
+          id: 'TimerDeadLetters',
+          queue: timers.deadLetterQueue,
+          description:
+            'An order timer failed to fire 5 times (or its schedule could not reach the timer queue): its steps wait; inspect, fix, redrive.',
+        },
+        {
           id: 'InboundSmsFailures',
           queue: optOut.inboundFailures,
           description:
@@ -432,7 +460,36 @@ export class FollowUpStack extends Stack {
       alarmDescription: 'A marketing follow-up has waited over an hour on its send queue.',
     }).addAlarmAction(new SnsAction(monitoring.topic));
 
-    for (const fn of [intake, platformIntake, admin, dispatcher, sweep, sender, shopTemplates.fn]) {
+    for (const fn of [intake, platformIntake, admin, dispatcher, sender, timer])
+      timers.grantArm(fn);
+    // A fire waits on the timer queue only while the timer function is failing or throttled: five
+    // minutes of that is a payment reminder late.
+    new Alarm(this, 'TimerQueueAge', {
+      metric: timers.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 300,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'An order timer has waited over five minutes to fire on the timer queue.',
+    }).addAlarmAction(new SnsAction(monitoring.topic));
+
+    // Whoever writes an order arms its timer: intake, the platforms' webhooks and erasures (admin),
+    // a fired timer (timer, and the dispatcher for orders written before), a sender planning the
+    // next step of a chain.
+
+    for (const fn of [
+      intake,
+      platformIntake,
+      admin,
+      dispatcher,
+      sweep,
+      sender,
+      shopTemplates.fn,
+      timer,
+    ]) {
       const policy = fn.fn.role?.node.tryFindChild('DefaultPolicy');
       if (!policy) continue;
       Validations.of(policy).acknowledge({

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Duration } from 'luxon';
@@ -482,18 +482,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => timerPoller.stop());
     /** The schedules whose time has come send their message to the timer queue. */
     const fireTimers = async () => {
-      const due = timers.takeDue(clock.now());
-      for (let i = 0; i < due.length; i += 10) {
-        const batch = due.slice(i, i + 10);
+      // One SendMessage per fire, as each schedule sends its own (and SQS bills each).
+      for (const m of timers.takeDue(clock.now()))
         await retried('timer fire', () =>
           sqs.send(
-            new SendMessageBatchCommand({
+            new SendMessageCommand({
               QueueUrl: timerQueues.queueUrl,
-              Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+              MessageBody: JSON.stringify(m),
             }),
           ),
         );
-      }
       await timerPoller.drain({ timeoutMs: 120_000 });
     };
 

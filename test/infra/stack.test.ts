@@ -208,7 +208,7 @@ describe('functions', () => {
       .map(([, f]) => f) as {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }[];
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(11);
     for (const f of functions) {
       expect(Number(f.Properties.Runtime.match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(
         22,
@@ -528,13 +528,88 @@ describe('opt-out', () => {
   });
 });
 
+describe('order timers', () => {
+  const policyOf = (prefix: string) => roleStatements(dev.template, prefix);
+  const writers = ['Intake', 'PlatformIntake', 'Admin', 'Dispatcher', 'Sender', 'Timer'];
+  const others = ['Sweep', 'Consent', 'FlowStats', 'Templates'];
+
+  it('keeps one schedule group and a scheduler role that may only send to the timer queue and its DLQ', () => {
+    dev.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    dev.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          }),
+        ],
+      },
+    });
+    const role = policyOf('OrderTimersSchedulerRoleDefaultPolicy');
+    expect([...new Set(actionsOf(role))].sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(JSON.stringify(role.map((s) => s.Resource))).toMatch(
+      /OrderTimersQueue.*OrderTimersDeadLetterQueue|OrderTimersDeadLetterQueue.*OrderTimersQueue/,
+    );
+  });
+
+  it('fires timers from an encrypted queue with partial batch responses, redriven after 5 receives', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderTimersQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { Ref: Match.stringLikeRegexp('^TimerFunction') },
+    });
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('^OrderTimersDeadLetterQueue'), 'Arn'],
+        },
+        maxReceiveCount: 5,
+      },
+    });
+  });
+
+  it('lets whoever writes orders create and delete schedules of its group only, and pass only the scheduler role', () => {
+    for (const fn of writers) {
+      const statements = policyOf(`${fn}FunctionServiceRoleDefaultPolicy`);
+      const schedules = statements.filter((s) =>
+        actionsOf([s]).includes('scheduler:CreateSchedule'),
+      );
+      expect(schedules, fn).toHaveLength(1);
+      expect(actionsOf(schedules)).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+      ]);
+      expect(JSON.stringify(schedules[0]?.Resource)).toMatch(
+        /:schedule\/.*OrderTimers-Group.*\/\*/,
+      );
+      const pass = statements.filter((s) => actionsOf([s]).includes('iam:PassRole'));
+      expect(pass, fn).toHaveLength(1);
+      expect(pass[0]).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      });
+      expect(JSON.stringify(pass[0]?.Resource)).toMatch(
+        /^\{"Fn::GetAtt":\["OrderTimersSchedulerRole/,
+      );
+    }
+    for (const fn of others)
+      expect(actionsOf(policyOf(`${fn}FunctionServiceRoleDefaultPolicy`)), fn).not.toContain(
+        'scheduler:CreateSchedule',
+      );
+  });
+});
+
 describe('monitoring', () => {
   it('alarms on dead letters, sender and dispatcher errors, queue age, dispatcher lag and intake 5xx, all notifying SNS', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    // Two of them are the marketing lane's (its DLQ and its queue age).
-    expect(alarms).toHaveLength(10);
+    // Two of them are the marketing lane's (its DLQ and its queue age), two the timer queue's.
+    expect(alarms).toHaveLength(12);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
       .map((a) => a.Properties.MetricName)
@@ -543,6 +618,8 @@ describe('monitoring', () => {
     expect(names).toEqual([
       'ApproximateAgeOfOldestMessage',
       'ApproximateAgeOfOldestMessage',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',

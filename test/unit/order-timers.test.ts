@@ -1,0 +1,151 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseTimerMessage, timerName } from '../../functions/timers/order-timers.ts';
+import { createSchedulerTimers } from '../../functions/timers/scheduler-timers.ts';
+import { createLocalTimers } from '../../local/timer-emulator.ts';
+
+const scheduler = mockClient(SchedulerClient);
+const sqs = mockClient(SQSClient);
+const now = new Date('2026-11-22T02:00:00.000Z');
+const config = {
+  groupName: 'followup-timers',
+  roleArn: 'arn:aws:iam::123456789012:role/scheduler',
+  timerQueueArn: 'arn:aws:sqs:us-east-1:123456789012:timers',
+  timerQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+  deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:timers-dlq',
+};
+const timers = () =>
+  createSchedulerTimers(new SchedulerClient({}), new SQSClient({}), config, () => now);
+const timer = (at: string) => ({ shopId: 'demo', orderId: 'A1', at });
+
+beforeEach(() => {
+  scheduler.reset();
+  sqs.reset();
+});
+
+describe('order timers on EventBridge Scheduler (at the SDK boundary)', () => {
+  it('arms a one-time schedule at the second, never early, that sends the fire to the timer queue', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({});
+    await timers().arm(timer('2026-11-22T02:30:00.250Z'));
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      Name: timerName(timer('2026-11-22T02:30:00.250Z')),
+      GroupName: 'followup-timers',
+      ScheduleExpression: 'at(2026-11-22T02:30:01)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: config.timerQueueArn,
+        RoleArn: config.roleArn,
+        DeadLetterConfig: { Arn: config.deadLetterQueueArn },
+      },
+    });
+    expect(JSON.parse(input?.Target?.Input ?? '')).toEqual(timer('2026-11-22T02:30:00.250Z'));
+    expect(input?.Name).toMatch(/^[0-9A-Za-z_.-]{1,64}$/);
+  });
+
+  it('arming again is one schedule; disarming one that fired or never was is no error', async () => {
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ Message: 'exists', message: 'exists', $metadata: {} }));
+    scheduler
+      .on(DeleteScheduleCommand)
+      .rejects(new ResourceNotFoundException({ Message: 'gone', message: 'gone', $metadata: {} }));
+    await expect(timers().arm(timer('2026-11-23T02:00:00.000Z'))).resolves.toBeUndefined();
+    await expect(timers().disarm(timer('2026-11-23T02:00:00.000Z'))).resolves.toBeUndefined();
+    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
+      Name: timerName(timer('2026-11-23T02:00:00.000Z')),
+      GroupName: 'followup-timers',
+    });
+  });
+
+  it('any other refusal reaches the caller: the order is not written without its timer', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(new Error('ThrottlingException'));
+    await expect(timers().arm(timer('2026-11-23T02:00:00.000Z'))).rejects.toThrow(/Throttling/);
+  });
+
+  it('a timer due within a minute, or past, is a delayed message on the timer queue, at least 30 s out', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    await timers().arm(timer('2026-11-22T01:00:00.000Z'));
+    await timers().arm(timer('2026-11-22T02:00:45.000Z'));
+    const delays = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.DelaySeconds);
+    expect(delays).toEqual([30, 45]);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    await timers().disarm(timer('2026-11-22T02:00:45.000Z'));
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+  });
+
+  it('names differ per (order, instant) and a fire message is checked', () => {
+    expect(timerName(timer('2026-11-23T02:00:00.000Z'))).not.toBe(
+      timerName(timer('2026-11-23T02:00:01.000Z')),
+    );
+    expect(parseTimerMessage(JSON.stringify(timer('2026-11-23T02:00:00.000Z')))).toEqual(
+      timer('2026-11-23T02:00:00.000Z'),
+    );
+    expect(() => parseTimerMessage('{')).toThrow(/not JSON/);
+    expect(() => parseTimerMessage('{"shopId":"demo","orderId":"A1","at":"soon"}')).toThrow(
+      /RFC 3339/,
+    );
+  });
+});
+
+describe('the local stand-in for the scheduler', () => {
+  it('fires what is due in time order, once, and keeps it until the fire is handled', () => {
+    let at = now;
+    const local = createLocalTimers({ now: () => at });
+    void local.arm(timer('2026-11-22T03:00:00.000Z'));
+    void local.arm(timer('2026-11-22T02:30:00.000Z'));
+    void local.arm(timer('2026-11-22T02:30:00.000Z'));
+    expect(local.size()).toBe(2);
+    expect(local.nextAt()?.toISOString()).toBe('2026-11-22T02:30:00.000Z');
+    at = new Date('2026-11-22T03:00:00.000Z');
+    const fired = local.takeDue(at);
+    expect(fired.map((m) => m.at)).toEqual([
+      '2026-11-22T02:30:00.000Z',
+      '2026-11-22T03:00:00.000Z',
+    ]);
+    expect(local.takeDue(at)).toEqual([]);
+    expect(local.size()).toBe(2);
+    for (const m of fired) local.spent(m);
+    expect(local.size()).toBe(0);
+    expect(local.counts).toEqual({ armed: 2, disarmed: 0, fired: 2 });
+  });
+
+  it('a disarmed timer never fires; a near one, like a delayed message, cannot be disarmed', () => {
+    const local = createLocalTimers({ now: () => now });
+    void local.arm(timer('2026-11-23T02:00:00.000Z'));
+    void local.disarm(timer('2026-11-23T02:00:00.000Z'));
+    void local.arm(timer('2026-11-22T02:00:10.000Z'));
+    void local.disarm(timer('2026-11-22T02:00:10.000Z'));
+    expect(local.takeDue(new Date('2026-11-22T02:00:29.000Z'))).toEqual([]);
+    expect(local.takeDue(new Date('2026-11-24T00:00:00.000Z')).map((m) => m.at)).toEqual([
+      '2026-11-22T02:00:10.000Z',
+    ]);
+  });
+
+  it('with a file, what is armed and not yet handled outlives a restart', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'timers-')), 'timers.jsonl');
+    const first = createLocalTimers({ now: () => now }, file);
+    void first.arm(timer('2026-11-22T02:30:00.000Z'));
+    void first.arm(timer('2026-11-22T03:30:00.000Z'));
+    void first.arm(timer('2026-11-23T03:30:00.000Z'));
+    void first.disarm(timer('2026-11-23T03:30:00.000Z'));
+    const [handled, taken] = first.takeDue(new Date('2026-11-22T04:00:00.000Z'));
+    if (handled) first.spent(handled);
+    const second = createLocalTimers({ now: () => now }, file);
+    // The fire taken but not handled before the restart fires again.
+    expect(second.takeDue(new Date('2026-11-24T00:00:00.000Z'))).toEqual([taken]);
+  });
+});
