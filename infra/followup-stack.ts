@@ -34,7 +34,7 @@ export interface FollowUpStackProps extends StackProps {
 }
 
 const SENDER_TIMEOUT = Duration.seconds(30);
-/** A batch of up to ten order timers firing: each reads its order, enqueues, writes it once. */
+/** One order timer firing: it reads the order, enqueues what is due, writes the order once. */
 const TIMER_TIMEOUT = Duration.seconds(30);
 /** The items customer erasure writes: orders and follow-ups, customers and logs, buyers, preferences. */
 export const ERASURE_LEADING_KEYS = [
@@ -54,7 +54,8 @@ export class FollowUpStack extends Stack {
     const { table } = new FollowUpData(this, 'Data', { config });
     const queues = new SendQueues(this, 'SendQueues', { senderTimeout: SENDER_TIMEOUT });
     const common = { TABLE_NAME: table.tableName, SHOP_SECRETS_PREFIX: config.shopSecretsPrefix };
-    const timers = new OrderTimers(this, 'OrderTimers', { consumerTimeout: TIMER_TIMEOUT });
+    const timerFunctionName = `${this.stackName}-timer`;
+    const timers = new OrderTimers(this, 'OrderTimers', { timerFunctionName });
 
     const shopSecrets = (purpose: string) =>
       this.formatArn({
@@ -150,6 +151,7 @@ export class FollowUpStack extends Stack {
     const timer = new FollowUpFunction(this, 'Timer', {
       entry: 'timer',
       config,
+      functionName: timerFunctionName,
       timeout: TIMER_TIMEOUT,
       environment: {
         ...common,
@@ -160,9 +162,7 @@ export class FollowUpStack extends Stack {
     table.grantReadWriteData(timer.fn);
     queues.queue.grantSendMessages(timer.fn);
     queues.marketingQueue.grantSendMessages(timer.fn);
-    timer.fn.addEventSource(
-      new SqsEventSource(timers.queue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
+    timers.fireWith(timer);
 
     const optOut = new OptOut(this, 'OptOut', {
       config,
@@ -462,18 +462,15 @@ export class FollowUpStack extends Stack {
 
     for (const fn of [intake, platformIntake, admin, dispatcher, sender, timer])
       timers.grantArm(fn);
-    // A fire waits on the timer queue only while the timer function is failing or throttled: five
-    // minutes of that is a payment reminder late.
-    new Alarm(this, 'TimerQueueAge', {
-      metric: timers.queue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 300,
+    // A fire Lambda retries and then parks in the timer DLQ (alarmed there); failing for three
+    // 5-minute periods in a row is a cause to look at before the DLQ fills.
+    new Alarm(this, 'TimerErrors', {
+      metric: timer.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
       evaluationPeriods: 3,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'An order timer has waited over five minutes to fire on the timer queue.',
+      alarmDescription: 'Order timers have failed to fire in three 5-minute periods in a row.',
     }).addAlarmAction(new SnsAction(monitoring.topic));
 
     // Whoever writes an order arms its timer: intake, the platforms' webhooks and erasures (admin),

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Duration } from 'luxon';
@@ -77,7 +77,6 @@ import { tableDefinition } from '../functions/store/table.ts';
 import { readShopWords, readTemplateDir } from '../functions/template-check/read-template-dir.ts';
 import { defaultTemplatesDir, loadTemplates } from '../functions/templates/load-templates.ts';
 import { createShopRenderers } from '../functions/templates/shop-renderer.ts';
-import { parseTimerMessage } from '../functions/timers/order-timers.ts';
 import { sweepInstants } from '../functions/use-cases/run-payment-sweep.ts';
 import { defaultTemplatesOf } from '../functions/use-cases/shop-templates.ts';
 import { type ApiRoute, lambdaContext, matchRoute, toApiEvent } from './api-gateway.ts';
@@ -361,11 +360,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       transactional: queues.queueUrl,
       marketing: marketingQueues.queueUrl,
     });
-    // What a schedule sends when it fires: the timer queue, as in AWS, with its own DLQ.
-    const timerQueues = await ensureSendQueues(
-      sqs,
-      { queue: 'followup-timers', deadLetterQueue: 'followup-timers-dlq' },
-      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount },
+    // Where a timer fire that failed its retries goes, as the timer function's DLQ in AWS.
+    const timerDeadLetters = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'followup-timers-dlq' }),
     );
     const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
@@ -464,35 +461,33 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       flowStats: wrap('flow-stats', createFlowStatsHandler({ table, logger })),
       timer: wrap('timer', createTimerHandler({ table, clock, logger, queue: sendQueue })),
     };
-    const timerPoller = createQueuePoller({
-      sqs,
-      queueUrl: timerQueues.queueUrl,
-      queueArn: timerQueues.queueArn,
-      handler: async (event) => {
-        const out = await run.timer(event, lambdaContext('timer'));
-        const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
-        for (const r of event.Records)
-          if (!failed.has(r.messageId)) timers.spent(parseTimerMessage(r.body));
-        return out;
-      },
-      waitTimeSeconds: 1,
-      onError: (err) => logger.error('timer poller', { error: err as Error }),
-    });
-    if (!clock.manual) timerPoller.start();
-    stoppers.push(() => timerPoller.stop());
-    /** The schedules whose time has come send their message to the timer queue. */
+    /**
+     * The schedules whose time has come invoke the timer function, as Lambda runs an asynchronous
+     * invocation: retried twice, then parked in the timer DLQ. Fires run side by side, as Lambda
+     * would run them.
+     */
     const fireTimers = async () => {
-      // One SendMessage per fire, as each schedule sends its own (and SQS bills each).
-      for (const m of timers.takeDue(clock.now()))
-        await retried('timer fire', () =>
-          sqs.send(
-            new SendMessageCommand({
-              QueueUrl: timerQueues.queueUrl,
-              MessageBody: JSON.stringify(m),
-            }),
-          ),
+      const due = timers.takeDue(clock.now());
+      for (let i = 0; i < due.length; i += 25)
+        await Promise.all(
+          due.slice(i, i + 25).map(async (m) => {
+            try {
+              await retried('timer', () => run.timer(m, lambdaContext('timer')));
+            } catch (err) {
+              logger.error('a timer fire failed its retries: parked in the timer DLQ', {
+                ...m,
+                error: err as Error,
+              });
+              await sqs.send(
+                new SendMessageCommand({
+                  QueueUrl: timerDeadLetters.QueueUrl,
+                  MessageBody: JSON.stringify(m),
+                }),
+              );
+            }
+            timers.spent(m);
+          }),
         );
-      await timerPoller.drain({ timeoutMs: 120_000 });
     };
 
     const poller = createQueuePoller({

@@ -2,8 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../functions/domain/clock.ts';
 import {
-  DIRECT_WITHIN_MS,
-  directDelaySeconds,
+  fireTimeOf,
   type OrderTimer,
   type OrderTimers,
   type TimerCounts,
@@ -15,7 +14,7 @@ export interface LocalTimers extends OrderTimers {
   counts: TimerCounts;
   /** Every timer whose time has come by `now` and that is not on its way already, earliest first. */
   takeDue(now: Date): TimerMessage[];
-  /** The timer queue's consumer handled this fire: it is spent. Until then a restart fires it again. */
+  /** The timer function handled this fire (or it went to the DLQ): it is spent. Until then a restart fires it again. */
   spent(message: TimerMessage): void;
   /** When the next armed timer fires. */
   nextAt(): Date | undefined;
@@ -29,12 +28,12 @@ type LogLine =
   | { op: 'drop'; name: string };
 
 /**
- * EventBridge Scheduler as the local stack needs it: one-time schedules by name, each sending its
- * message to the timer queue when the clock reaches it (the local tick asks `takeDue`). As in
- * AWS: arming a name twice keeps one, a timer less than a minute away is a delayed message (never
- * sooner than MIN_DIRECT_DELAY_S) that disarming does not reach, and a fire is delivered at least
- * once. With a file, arms and spent fires are appended there and replayed at start, so timers
- * outlive a restart as schedules do; a fire taken but not handled before the restart fires again.
+ * EventBridge Scheduler as the local stack needs it: one-time schedules by name, each invoking the
+ * timer function when the clock reaches it (the local tick asks `takeDue`). As in AWS: arming a
+ * name twice keeps one, a timer fires a minute after it was armed at the soonest (fireTimeOf), and
+ * a fire is delivered at least once. With a file, arms and spent fires are appended there and
+ * replayed at start, so timers outlive a restart as schedules do; a fire taken but not handled
+ * before the restart fires again.
  */
 export const createLocalTimers = (clock: Clock, path?: string): LocalTimers => {
   const armed = new Map<string, { fireAt: number; message: TimerMessage; taken: boolean }>();
@@ -59,20 +58,13 @@ export const createLocalTimers = (clock: Clock, path?: string): LocalTimers => {
     async arm(t: OrderTimer) {
       const name = timerName(t);
       if (armed.has(name)) return;
-      const now = clock.now().getTime();
-      const wait = Date.parse(t.at) - now;
-      const fireAt =
-        wait < DIRECT_WITHIN_MS
-          ? now + directDelaySeconds(wait) * 1000
-          : Math.ceil(Date.parse(t.at) / 1000) * 1000;
+      const fireAt = fireTimeOf(t.at, clock.now()).getTime();
       const message: TimerMessage = { shopId: t.shopId, orderId: t.orderId, at: t.at };
       armed.set(name, { fireAt, message, taken: false });
       counts.armed++;
       log({ op: 'arm', name, fireAt, message });
     },
     async disarm(t: OrderTimer) {
-      // A delayed message is on the queue already: no API takes it back.
-      if (Date.parse(t.at) - clock.now().getTime() < DIRECT_WITHIN_MS) return;
       const name = timerName(t);
       const entry = armed.get(name);
       if (!entry || entry.taken) return;

@@ -5,23 +5,19 @@ import { onFirstUse } from './on-first-use.ts';
 
 /**
  * The order timers of a function that writes orders (TIMER_GROUP set by the CDK app): EventBridge
- * Scheduler schedules sending to the timer queue. The Scheduler and SQS SDKs load on first use.
+ * Scheduler schedules invoking the timer function. The Scheduler SDK loads on first use.
  */
 export const lambdaOrderTimers = (): OrderTimers | undefined => {
   if (!optionalEnv('TIMER_GROUP', '')) return undefined;
   const made = onFirstUse(async () => {
-    const [{ SchedulerClient }, { createSqsClient }, { createSchedulerTimers }] = await Promise.all(
-      [
-        import('@aws-sdk/client-scheduler'),
-        import('./sqs-client.ts'),
-        import('../timers/scheduler-timers.ts'),
-      ],
-    );
-    return createSchedulerTimers(new SchedulerClient(clientBase({})), createSqsClient(), {
+    const [{ SchedulerClient }, { createSchedulerTimers }] = await Promise.all([
+      import('@aws-sdk/client-scheduler'),
+      import('../timers/scheduler-timers.ts'),
+    ]);
+    return createSchedulerTimers(new SchedulerClient(clientBase({})), {
       groupName: requireEnv('TIMER_GROUP'),
       roleArn: requireEnv('TIMER_ROLE_ARN'),
-      timerQueueArn: requireEnv('TIMER_QUEUE_ARN'),
-      timerQueueUrl: requireEnv('TIMER_QUEUE_URL'),
+      targetArn: requireEnv('TIMER_TARGET_ARN'),
       deadLetterQueueArn: requireEnv('TIMER_DLQ_ARN'),
     });
   });

@@ -25,21 +25,19 @@ export interface OrderTimers {
 }
 
 /**
- * A timer this close (or already past) is a delayed message on the timer queue instead of a
- * schedule: a one-time schedule must lie in the future, and SQS delays a message up to 15 minutes.
+ * A timer fires a minute after it was armed at the soonest. EventBridge Scheduler takes one-time
+ * schedules for instants ahead only; and the timer is armed before its order is written, so a
+ * fire that read the order before that write would find nothing due and be spent.
  */
-export const DIRECT_WITHIN_MS = 60_000;
-/**
- * Never sooner than this: the timer is armed before its order is written, and a fire that read the
- * order before that write would find nothing due and be spent.
- */
-export const MIN_DIRECT_DELAY_S = 30;
+export const EARLIEST_FIRE_MS = 60_000;
 
-/** The delay of a direct timer `waitMs` from now: at least MIN_DIRECT_DELAY_S, at most 15 min. */
-export const directDelaySeconds = (waitMs: number): number =>
-  Math.min(900, Math.max(MIN_DIRECT_DELAY_S, Math.ceil(waitMs / 1000)));
+/** When a timer armed at `now` for `at` fires: whole seconds, never early, at least a minute on. */
+export const fireTimeOf = (at: string, now: Date): Date => {
+  const ceil = (ms: number) => Math.ceil(ms / 1000) * 1000;
+  return new Date(Math.max(ceil(Date.parse(at)), ceil(now.getTime() + EARLIEST_FIRE_MS)));
+};
 
-/** What a timer delivers when it fires (the body of a message on the timer queue). */
+/** What a timer delivers when it fires: the timer function's event. */
 export type TimerMessage = OrderTimer;
 
 /**
@@ -49,15 +47,9 @@ export type TimerMessage = OrderTimer;
 export const timerName = (t: OrderTimer): string =>
   `order-${createHash('sha256').update(`${t.shopId}\n${t.orderId}\n${t.at}`).digest('hex').slice(0, 40)}`;
 
-/** The fire message's body, checked: a queue carries only what a timer put there, but say so. */
-export const parseTimerMessage = (body: string): TimerMessage => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new Error('timer message: body is not JSON');
-  }
-  const m = parsed as Partial<TimerMessage> | null;
+/** What a fire delivers, checked: only a timer sends it, but a wrong one should say what is wrong. */
+export const checkTimerMessage = (event: unknown): TimerMessage => {
+  const m = event as Partial<TimerMessage> | null;
   if (
     !m ||
     typeof m.shopId !== 'string' ||

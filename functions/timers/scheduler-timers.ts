@@ -3,10 +3,8 @@ import {
   DeleteScheduleCommand,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
-  DIRECT_WITHIN_MS,
-  directDelaySeconds,
+  fireTimeOf,
   type OrderTimer,
   type OrderTimers,
   type TimerMessage,
@@ -16,10 +14,10 @@ import {
 export interface SchedulerTimersConfig {
   /** The schedule group every order timer is created in. */
   groupName: string;
-  /** The role EventBridge Scheduler assumes to send the fire message (sqs:SendMessage). */
+  /** The role EventBridge Scheduler assumes to invoke the timer function. */
   roleArn: string;
-  timerQueueArn: string;
-  timerQueueUrl: string;
+  /** The timer function, invoked with the fire message as its event. */
+  targetArn: string;
   /** Where the scheduler puts a fire it could not deliver after its retries. */
   deadLetterQueueArn: string;
 }
@@ -28,30 +26,18 @@ const nameOf = (err: unknown) => (err as { name?: string } | undefined)?.name;
 
 /**
  * Order timers as EventBridge Scheduler one-time schedules: `at(…)` in UTC, no flexible window,
- * deleted by the service once fired; the target is the timer queue, with the fire message as
- * input. Creating and deleting schedules is not billed; each fire is (after the free tier).
+ * deleted by the service once fired, invoking the timer function with the fire message (Lambda
+ * runs it asynchronously: two retries, then the timer DLQ). Creating and deleting schedules is
+ * not billed; each fire is (after the free tier).
  */
 export const createSchedulerTimers = (
   scheduler: SchedulerClient,
-  sqs: SQSClient,
   config: SchedulerTimersConfig,
   now: () => Date = () => new Date(),
 ): OrderTimers => ({
   async arm(t: OrderTimer) {
     const message: TimerMessage = { shopId: t.shopId, orderId: t.orderId, at: t.at };
-    const wait = Date.parse(t.at) - now().getTime();
-    if (wait < DIRECT_WITHIN_MS) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.timerQueueUrl,
-          MessageBody: JSON.stringify(message),
-          DelaySeconds: directDelaySeconds(wait),
-        }),
-      );
-      return;
-    }
-    // Whole seconds, rounded up: a fire is never early.
-    const at = new Date(Math.ceil(Date.parse(t.at) / 1000) * 1000).toISOString().slice(0, 19);
+    const at = fireTimeOf(t.at, now()).toISOString().slice(0, 19);
     try {
       await scheduler.send(
         new CreateScheduleCommand({
@@ -62,7 +48,7 @@ export const createSchedulerTimers = (
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
           Target: {
-            Arn: config.timerQueueArn,
+            Arn: config.targetArn,
             RoleArn: config.roleArn,
             Input: JSON.stringify(message),
             RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
@@ -76,7 +62,6 @@ export const createSchedulerTimers = (
     }
   },
   async disarm(t: OrderTimer) {
-    if (Date.parse(t.at) - now().getTime() < DIRECT_WITHIN_MS) return; // a message, not a schedule
     try {
       await scheduler.send(
         new DeleteScheduleCommand({ Name: timerName(t), GroupName: config.groupName }),

@@ -20,6 +20,8 @@ export interface FollowUpFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /** A fixed physical name, for a function something must name before it exists. */
+  functionName?: string;
   /**
    * Actions besides X-Ray this function is granted on Resource '*' because AWS offers no
    * resource-level permission for them (e.g. `dynamodb:ListStreams` of a stream event source).
@@ -75,6 +77,7 @@ export class FollowUpFunction extends Construct {
     this.fn = new LambdaFunction(this, 'Function', {
       code: functionCode(props.entry),
       handler: 'index.handler',
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,

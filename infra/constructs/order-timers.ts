@@ -1,24 +1,27 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FollowUpFunction } from './followup-function.ts';
-import { MAX_RECEIVE_COUNT } from './send-queues.ts';
 
 /**
  * Each order's timer as an EventBridge Scheduler one-time schedule (functions/timers): a schedule
- * group, the role the scheduler sends with, and the timer queue its schedules send to, with a DLQ
- * for fires that failed five times and one for fires the scheduler could not deliver. Creating and
- * deleting schedules is free, where moving a due-index key cost two write units each time.
+ * group, the role the scheduler invokes the timer function with, and one DLQ for what fails: a
+ * fire the scheduler could not deliver in a day, or one the timer function failed three times.
+ * Creating and deleting schedules is free, where moving a due-index key cost two write units.
+ *
+ * The timer function has a fixed name: it arms timers too (a fire writes the order's next one),
+ * and an environment that named its own ARN by reference would be a circular dependency.
  */
 export class OrderTimers extends Construct {
-  readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly group: ScheduleGroup;
   readonly role: Role;
+  readonly targetArn: string;
 
-  constructor(scope: Construct, id: string, props: { consumerTimeout: Duration }) {
+  constructor(scope: Construct, id: string, props: { timerFunctionName: string }) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -27,33 +30,42 @@ export class OrderTimers extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the timer queue and of the timer schedules.',
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      reason: 'This queue is the dead-letter queue of the timer schedules and the timer function.',
     });
     this.group = new ScheduleGroup(this, 'Group');
-    const account = Stack.of(this).account;
+    const stack = Stack.of(this);
+    this.targetArn = stack.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: props.timerFunctionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.role = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: 'EventBridge Scheduler sends order timers to the timer queue',
+      description: 'EventBridge Scheduler invokes the timer function with an order timer',
     });
-    this.queue.grantSendMessages(this.role);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.targetArn] }),
+    );
     this.deadLetterQueue.grantSendMessages(this.role);
   }
 
-  /** A function that writes orders arms and disarms their timers (and sends the near ones itself). */
+  /** The function the schedules invoke: Lambda retries a failed fire twice, then parks it. */
+  fireWith(timer: FollowUpFunction): void {
+    timer.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+  }
+
+  /** A function that writes orders arms and disarms their timers. */
   grantArm(fn: FollowUpFunction): void {
     fn.fn.addEnvironment('TIMER_GROUP', this.group.scheduleGroupName);
     fn.fn.addEnvironment('TIMER_ROLE_ARN', this.role.roleArn);
-    fn.fn.addEnvironment('TIMER_QUEUE_ARN', this.queue.queueArn);
-    fn.fn.addEnvironment('TIMER_QUEUE_URL', this.queue.queueUrl);
+    fn.fn.addEnvironment('TIMER_TARGET_ARN', this.targetArn);
     fn.fn.addEnvironment('TIMER_DLQ_ARN', this.deadLetterQueue.queueArn);
     fn.fn.addToRolePolicy(
       new PolicyStatement({
@@ -70,7 +82,6 @@ export class OrderTimers extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    this.queue.grantSendMessages(fn.fn);
     const policy = fn.fn.role?.node.tryFindChild('DefaultPolicy');
     if (policy)
       Validations.of(policy).acknowledge({

@@ -533,7 +533,7 @@ describe('order timers', () => {
   const writers = ['Intake', 'PlatformIntake', 'Admin', 'Dispatcher', 'Sender', 'Timer'];
   const others = ['Sweep', 'Consent', 'FlowStats', 'Templates'];
 
-  it('keeps one schedule group and a scheduler role that may only send to the timer queue and its DLQ', () => {
+  it('keeps one schedule group and a scheduler role that may only invoke the timer function and park in its DLQ', () => {
     dev.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     dev.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -547,28 +547,28 @@ describe('order timers', () => {
     });
     const role = policyOf('OrderTimersSchedulerRoleDefaultPolicy');
     expect([...new Set(actionsOf(role))].sort()).toEqual([
+      'lambda:InvokeFunction',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
     ]);
-    expect(JSON.stringify(role.map((s) => s.Resource))).toMatch(
-      /OrderTimersQueue.*OrderTimersDeadLetterQueue|OrderTimersDeadLetterQueue.*OrderTimersQueue/,
-    );
+    const invoke = role.filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke.map((s) => s.Resource))).toContain(':function:Test-dev-timer');
+    expect(JSON.stringify(role.map((s) => s.Resource))).toContain('OrderTimersDeadLetterQueue');
   });
 
-  it('fires timers from an encrypted queue with partial batch responses, redriven after 5 receives', () => {
-    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderTimersQueue'), 'Arn'] },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+  it('runs a fire as Lambda runs an asynchronous call: two retries within six hours, then the encrypted DLQ', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Test-dev-timer' });
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: Match.stringLikeRegexp('^TimerFunction') },
-    });
-    dev.template.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
-      RedrivePolicy: {
-        deadLetterTargetArn: {
-          'Fn::GetAtt': [Match.stringLikeRegexp('^OrderTimersDeadLetterQueue'), 'Arn'],
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('^OrderTimersDeadLetterQueue'), 'Arn'],
+          },
         },
-        maxReceiveCount: 5,
       },
     });
   });
@@ -608,7 +608,8 @@ describe('monitoring', () => {
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: { AlarmActions: unknown[]; MetricName?: string; Metrics?: unknown[] };
     }[];
-    // Two of them are the marketing lane's (its DLQ and its queue age), two the timer queue's.
+    // Two of them are the marketing lane's (its DLQ and its queue age), two the timers' (their
+    // DLQ and the timer function's errors).
     expect(alarms).toHaveLength(12);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     const names = alarms
@@ -618,13 +619,13 @@ describe('monitoring', () => {
     expect(names).toEqual([
       'ApproximateAgeOfOldestMessage',
       'ApproximateAgeOfOldestMessage',
-      'ApproximateAgeOfOldestMessage',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'DispatcherLagMs',
+      'Errors',
       'Errors',
       'Errors',
     ]);

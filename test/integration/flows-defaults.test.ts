@@ -149,11 +149,11 @@ describe('flows after payment: the defaults of issue 3', () => {
     await emit(stack, 'order.out_for_delivery', 'F9', hoursAfter(at, 30));
     await stack.advanceTo(hoursAfter(at, 53.9));
     expect(sent(stack, 'F9', 'stalled-parcel')).toEqual([]);
-    // The apology is chained to the alert, due once that is settled: a timer less than a minute
-    // away is a delayed message, never sooner than 30 s (functions/timers/order-timers.ts).
+    // The apology is chained to the alert, due once that is settled: its timer fires a minute
+    // after it was armed (functions/timers/order-timers.ts, EARLIEST_FIRE_MS).
     await stack.advanceTo(hoursAfter(at, 54));
     expect(sent(stack, 'F9', 'stalled-parcel').map((m) => m.step)).toEqual(['alert']);
-    await stack.advanceTo(new Date(hoursAfter(at, 54).getTime() + 30_000));
+    await stack.advanceTo(new Date(hoursAfter(at, 54).getTime() + 60_000));
     expect(
       sent(stack, 'F9', 'stalled-parcel')
         .map((m) => m.step)
@@ -163,7 +163,7 @@ describe('flows after payment: the defaults of issue 3', () => {
     expect(sent(stack, 'F8', 'stalled-parcel')).toEqual([]);
     await stack.advanceTo(hoursAfter(at, 72));
     expect(sent(stack, 'F8', 'stalled-parcel')).toHaveLength(1);
-    await stack.advanceTo(new Date(hoursAfter(at, 72).getTime() + 30_000));
+    await stack.advanceTo(new Date(hoursAfter(at, 72).getTime() + 60_000));
     expect(sent(stack, 'F8', 'stalled-parcel')).toHaveLength(2);
     await stack.advanceTo(hoursAfter(at, 200));
     expect(sent(stack, 'F8', 'stalled-parcel')).toHaveLength(2);

@@ -8,34 +8,29 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseTimerMessage, timerName } from '../../functions/timers/order-timers.ts';
+import { checkTimerMessage, timerName } from '../../functions/timers/order-timers.ts';
 import { createSchedulerTimers } from '../../functions/timers/scheduler-timers.ts';
 import { createLocalTimers } from '../../local/timer-emulator.ts';
 
 const scheduler = mockClient(SchedulerClient);
-const sqs = mockClient(SQSClient);
 const now = new Date('2026-11-22T02:00:00.000Z');
 const config = {
   groupName: 'followup-timers',
   roleArn: 'arn:aws:iam::123456789012:role/scheduler',
-  timerQueueArn: 'arn:aws:sqs:us-east-1:123456789012:timers',
-  timerQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+  targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:FollowUp-dev-timer',
   deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:timers-dlq',
 };
-const timers = () =>
-  createSchedulerTimers(new SchedulerClient({}), new SQSClient({}), config, () => now);
+const timers = () => createSchedulerTimers(new SchedulerClient({}), config, () => now);
 const timer = (at: string) => ({ shopId: 'demo', orderId: 'A1', at });
 
 beforeEach(() => {
   scheduler.reset();
-  sqs.reset();
 });
 
 describe('order timers on EventBridge Scheduler (at the SDK boundary)', () => {
-  it('arms a one-time schedule at the second, never early, that sends the fire to the timer queue', async () => {
+  it('arms a one-time schedule at the second, never early, that invokes the timer function with the fire', async () => {
     scheduler.on(CreateScheduleCommand).resolves({});
     await timers().arm(timer('2026-11-22T02:30:00.250Z'));
     const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
@@ -47,7 +42,7 @@ describe('order timers on EventBridge Scheduler (at the SDK boundary)', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: config.timerQueueArn,
+        Arn: config.targetArn,
         RoleArn: config.roleArn,
         DeadLetterConfig: { Arn: config.deadLetterQueueArn },
       },
@@ -76,26 +71,25 @@ describe('order timers on EventBridge Scheduler (at the SDK boundary)', () => {
     await expect(timers().arm(timer('2026-11-23T02:00:00.000Z'))).rejects.toThrow(/Throttling/);
   });
 
-  it('a timer due within a minute, or past, is a delayed message on the timer queue, at least 30 s out', async () => {
-    sqs.on(SendMessageCommand).resolves({});
+  it('a timer due within a minute, or past, fires a minute after it was armed: never before its order is written', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({});
     await timers().arm(timer('2026-11-22T01:00:00.000Z'));
     await timers().arm(timer('2026-11-22T02:00:45.000Z'));
-    const delays = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.DelaySeconds);
-    expect(delays).toEqual([30, 45]);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
-    await timers().disarm(timer('2026-11-22T02:00:45.000Z'));
-    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+    const at = scheduler
+      .commandCalls(CreateScheduleCommand)
+      .map((c) => c.args[0].input.ScheduleExpression);
+    expect(at).toEqual(['at(2026-11-22T02:01:00)', 'at(2026-11-22T02:01:00)']);
   });
 
   it('names differ per (order, instant) and a fire message is checked', () => {
     expect(timerName(timer('2026-11-23T02:00:00.000Z'))).not.toBe(
       timerName(timer('2026-11-23T02:00:01.000Z')),
     );
-    expect(parseTimerMessage(JSON.stringify(timer('2026-11-23T02:00:00.000Z')))).toEqual(
+    expect(checkTimerMessage({ ...timer('2026-11-23T02:00:00.000Z'), extra: 1 })).toEqual(
       timer('2026-11-23T02:00:00.000Z'),
     );
-    expect(() => parseTimerMessage('{')).toThrow(/not JSON/);
-    expect(() => parseTimerMessage('{"shopId":"demo","orderId":"A1","at":"soon"}')).toThrow(
+    expect(() => checkTimerMessage(null)).toThrow(/needs shopId/);
+    expect(() => checkTimerMessage({ shopId: 'demo', orderId: 'A1', at: 'soon' })).toThrow(
       /RFC 3339/,
     );
   });
@@ -123,13 +117,12 @@ describe('the local stand-in for the scheduler', () => {
     expect(local.counts).toEqual({ armed: 2, disarmed: 0, fired: 2 });
   });
 
-  it('a disarmed timer never fires; a near one, like a delayed message, cannot be disarmed', () => {
+  it('a disarmed timer never fires; a near one fires a minute after it was armed', () => {
     const local = createLocalTimers({ now: () => now });
     void local.arm(timer('2026-11-23T02:00:00.000Z'));
     void local.disarm(timer('2026-11-23T02:00:00.000Z'));
     void local.arm(timer('2026-11-22T02:00:10.000Z'));
-    void local.disarm(timer('2026-11-22T02:00:10.000Z'));
-    expect(local.takeDue(new Date('2026-11-22T02:00:29.000Z'))).toEqual([]);
+    expect(local.takeDue(new Date('2026-11-22T02:00:59.000Z'))).toEqual([]);
     expect(local.takeDue(new Date('2026-11-24T00:00:00.000Z')).map((m) => m.at)).toEqual([
       '2026-11-22T02:00:10.000Z',
     ]);
