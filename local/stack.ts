@@ -91,7 +91,7 @@ import { redriveQueued } from './queue-redrive.ts';
 import { serial } from './serial.ts';
 import { createStreamPoller } from './stream-poller.ts';
 import { createLocalClock, type LocalClock } from './test-clock.ts';
-import { createLocalTimers, type LocalTimers } from './timer-emulator.ts';
+import { createLocalTimers, type LocalTimers, rearmFromTable } from './timer-emulator.ts';
 
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1vbmx5IQ==';
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
@@ -301,7 +301,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     }
     const doc = createDocumentClient({ endpoint });
     options.instrument?.(doc);
-    const timers = createLocalTimers(clock, dataDir ? join(dataDir, 'timers.jsonl') : undefined);
+    const timers = createLocalTimers(clock);
     const table: TableRef = { doc, tableName: options.tableName ?? 'followups', timers };
     await createTable(table);
 
@@ -364,6 +364,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const timerDeadLetters = await sqs.send(
       new CreateQueueCommand({ QueueName: 'followup-timers-dlq' }),
     );
+    const rearmed = await retried('timers restore', () => rearmFromTable(table, timers));
+    if (rearmed) logger.info('order timers armed again', { orders: rearmed });
     const redriven = await retried('send queue restore', () => redriveQueued(table, sendQueue));
     if (redriven) logger.info('send queue restored', { followUps: redriven });
     const intake = createIntakeHandler({ ...common, queue: sendQueue });

@@ -18,7 +18,9 @@ export interface TimerHandlerDeps extends FireDeps {
 export const createTimerHandler = (deps: TimerHandlerDeps) =>
   middy<unknown, FireReport>().handler(async (event) => {
     const timer = checkTimerMessage(event);
-    const report = await fireOrderTimer(deps, timer, deps.clock.now());
+    // The fire is for `at`: a clock a little behind the scheduler's must not find it early.
+    const now = new Date(Math.max(deps.clock.now().getTime(), Date.parse(timer.at)));
+    const report = await fireOrderTimer(deps, timer, now);
     if (report.rejected > 0)
       throw new Error(
         `timer ${timer.shopId}/${timer.orderId} at ${timer.at}: the send queue refused ${report.rejected} of ${report.found} steps; the fire is retried`,

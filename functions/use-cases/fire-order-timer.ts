@@ -21,10 +21,10 @@ const MAX_TIMER_ATTEMPTS = 3;
 /**
  * An order's timer fired: each planned step now due is handed to the queue, and only then does
  * the order mark it queued, under its version (no item is written: the sender's claim creates
- * it). Should the process die or the queue refuse in between, the order is still due: the fire is
- * not spent (the timer queue delivers it again; its handler fails what was refused) and hands over
- * again what is unclaimed; a sender that gets it twice claims it once. A fire that finds nothing
- * due (a timer the order has moved from) does nothing.
+ * it). Should the process die or the queue refuse in between, the order is still due: the fire
+ * fails, runs again (Lambda's retries of an asynchronous call) and hands over again what is
+ * unclaimed; a sender that gets it twice claims it once. A fire that finds nothing due (a timer
+ * the order has moved from) does nothing.
  */
 export const fireOrderTimer = async (
   deps: FireDeps,

@@ -15,6 +15,7 @@ import { createDocumentClient } from '../../functions/config/clients.ts';
 import { DeliveryError } from '../../functions/domain/errors.ts';
 import { findQueuedWithoutTimer } from '../../local/queue-redrive.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
+import { findUnarmedTimers } from '../../local/timer-emulator.ts';
 
 export interface FaultRunResult extends InvariantReport {
   run: string;
@@ -60,11 +61,11 @@ const baseOptions = (env: FaultEnv, tableName: string): LocalStackOptions => ({
 const stuckFollowUps = async (stack: LocalStack, endpoint: string): Promise<number> => {
   const doc = createDocumentClient({ endpoint });
   try {
-    const queued = await findQueuedWithoutTimer(
-      { doc, tableName: stack.table.tableName },
-      { leased: true },
-    );
-    return queued.length;
+    const own = { doc, tableName: stack.table.tableName };
+    const queued = await findQueuedWithoutTimer(own, { leased: true });
+    // An order whose item notes a timer nothing will fire would wait for ever.
+    const unarmed = await findUnarmedTimers(own, stack.timers);
+    return queued.length + unarmed.length;
   } finally {
     doc.destroy();
   }

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -126,19 +123,5 @@ describe('the local stand-in for the scheduler', () => {
     expect(local.takeDue(new Date('2026-11-24T00:00:00.000Z')).map((m) => m.at)).toEqual([
       '2026-11-22T02:00:10.000Z',
     ]);
-  });
-
-  it('with a file, what is armed and not yet handled outlives a restart', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'timers-')), 'timers.jsonl');
-    const first = createLocalTimers({ now: () => now }, file);
-    void first.arm(timer('2026-11-22T02:30:00.000Z'));
-    void first.arm(timer('2026-11-22T03:30:00.000Z'));
-    void first.arm(timer('2026-11-23T03:30:00.000Z'));
-    void first.disarm(timer('2026-11-23T03:30:00.000Z'));
-    const [handled, taken] = first.takeDue(new Date('2026-11-22T04:00:00.000Z'));
-    if (handled) first.spent(handled);
-    const second = createLocalTimers({ now: () => now }, file);
-    // The fire taken but not handled before the restart fires again.
-    expect(second.takeDue(new Date('2026-11-24T00:00:00.000Z'))).toEqual([taken]);
   });
 });
