@@ -25,9 +25,10 @@ import { createHash } from 'node:crypto';
  * | preview doc | PREVIEWDOC#<random id>          | DOC                        |
  *
  * An order and its follow-ups share a partition, so one Query reads everything a re-check needs.
- * Index `due` (sparse, keys only): each order's one timer (the earliest step planned on it),
- * pk DUE#<shard>, sk <dueAt ISO>, and follow-up items that need their own (a dispatcher's lease,
- * a reschedule, a sweep's step; an item queued at once has none: SQS holds it).
+ * Index `due` (sparse, keys only): follow-up items that need a timer of their own (a
+ * dispatcher's lease, a reschedule, a sweep's step; an item queued at once has none: SQS holds
+ * it), pk DUE#<shard>, sk <dueAt ISO>. An order's own timer is an EventBridge Scheduler schedule
+ * (functions/timers); only orders written before that still have theirs here.
  * Writes are spread over DUE_SHARDS partitions; the dispatcher queries each shard for sk <= now,
  * so finding due work never scans, however many follow-ups wait.
  * The table's stream (new and old images) feeds the flow report's counters.

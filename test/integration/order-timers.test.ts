@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createTimerHandler } from '../../functions/handlers/timer.ts';
 import type { SendQueue } from '../../functions/queue/send-queue.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
+import { duePk, dueShardOf, orderKey } from '../../functions/store/table.ts';
 import { lambdaContext } from '../../local/api-gateway.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
@@ -132,6 +134,28 @@ describe('order timers outside the table', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('an order written while timers were in the due index still fires from there, and leaves it', async () => {
+    await post('order.created', 'OT5', stack.clock.now().toISOString());
+    const at = (await readOrderPartition(stack.table, 'demo', 'OT5')).order?.timerAt ?? '';
+    // As such an order was written: its timer is its entry in the due index, no schedule.
+    await stack.timers.disarm({ shopId: 'demo', orderId: 'OT5', at });
+    await stack.table.doc.send(
+      new UpdateCommand({
+        TableName: stack.table.tableName,
+        Key: orderKey('demo', 'OT5'),
+        UpdateExpression: 'SET duePk = :pk, dueSk = :at REMOVE timerAt',
+        ExpressionAttributeValues: { ':pk': duePk(dueShardOf('demo', 'OT5')), ':at': at },
+      }),
+    );
+    await stack.advanceTo(new Date(Date.parse(at) + 60_000));
+    const sent = (await outbox(stack, 'OT5')).filter((m) => m.flow === 'payment-reminder');
+    expect(sent.map((m) => m.step)).toEqual(['first']);
+    const { Item } = await stack.table.doc.send(
+      new GetCommand({ TableName: stack.table.tableName, Key: orderKey('demo', 'OT5') }),
+    );
+    expect(Item?.duePk).toBeUndefined();
   });
 
   it('a garbled fire event says what it needs', async () => {
