@@ -14,12 +14,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FLOW_STATS_BATCH } from '../functions/handlers/flow-stats.ts';
 import type { SecretPurpose } from '../functions/store/secrets-shop-directory.ts';
 import { Console } from './constructs/console.ts';
 import { FollowUpData } from './constructs/data.ts';
+import { failureQueue } from './constructs/failure-queue.ts';
 import { FollowUpFunction } from './constructs/followup-function.ts';
 import { FollowUpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -87,31 +87,21 @@ export class FollowUpStack extends Stack {
     const intake = new FollowUpFunction(this, 'Intake', {
       entry: 'intake',
       config,
-      // At-once notices (confirmation, shipped, delivered…) go to the send queue from intake.
-      environment: {
-        ...common,
-        SEND_QUEUE_URL: queues.queue.queueUrl,
-        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
-      },
+      environment: common,
     });
     table.grantReadWriteData(intake.fn);
-    queues.queue.grantSendMessages(intake.fn);
-    queues.marketingQueue.grantSendMessages(intake.fn);
+    // At-once notices (confirmation, shipped, delivered…) go to the send queue from intake.
+    queues.allowSend(intake);
     allowSecrets(intake, 'intake');
     // The platforms' webhooks (Shopify, WooCommerce, Youzan, Douyin): intake's grants, its own
     // bundle. Shopify's shop/redact erases a shop's customers, which takes a filtered Scan.
     const platformIntake = new FollowUpFunction(this, 'PlatformIntake', {
       entry: 'platform-intake',
       config,
-      environment: {
-        ...common,
-        SEND_QUEUE_URL: queues.queue.queueUrl,
-        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
-      },
+      environment: common,
     });
     table.grantReadWriteData(platformIntake.fn);
-    queues.queue.grantSendMessages(platformIntake.fn);
-    queues.marketingQueue.grantSendMessages(platformIntake.fn);
+    queues.allowSend(platformIntake);
     allowSecrets(platformIntake, 'intake');
 
     const admin = new FollowUpFunction(this, 'Admin', {
@@ -153,15 +143,10 @@ export class FollowUpStack extends Stack {
       config,
       functionName: timerFunctionName,
       timeout: TIMER_TIMEOUT,
-      environment: {
-        ...common,
-        SEND_QUEUE_URL: queues.queue.queueUrl,
-        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
-      },
+      environment: common,
     });
     table.grantReadWriteData(timer.fn);
-    queues.queue.grantSendMessages(timer.fn);
-    queues.marketingQueue.grantSendMessages(timer.fn);
+    queues.allowSend(timer);
     timers.fireWith(timer);
 
     const optOut = new OptOut(this, 'OptOut', {
@@ -175,15 +160,10 @@ export class FollowUpStack extends Stack {
       entry: 'dispatcher',
       config,
       timeout: Duration.seconds(55),
-      environment: {
-        ...common,
-        SEND_QUEUE_URL: queues.queue.queueUrl,
-        MARKETING_QUEUE_URL: queues.marketingQueue.queueUrl,
-      },
+      environment: common,
     });
     table.grantReadWriteData(dispatcher.fn);
-    queues.queue.grantSendMessages(dispatcher.fn);
-    queues.marketingQueue.grantSendMessages(dispatcher.fn);
+    queues.allowSend(dispatcher);
 
     const sweep = new FollowUpFunction(this, 'Sweep', {
       entry: 'sweep',
@@ -316,15 +296,11 @@ export class FollowUpStack extends Stack {
         },
       }),
     );
-    const flowStatsFailures = new Queue(this, 'FlowStatsFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(flowStatsFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the failure destination of the flow counters’ stream consumer.',
-    });
+    const flowStatsFailures = failureQueue(
+      this,
+      'FlowStatsFailures',
+      'This queue is itself the failure destination of the flow counters’ stream consumer.',
+    );
     flowStats.fn.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -6,10 +6,11 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROVIDER_REF_INDEX } from '../../functions/store/table.ts';
 import type { StageConfig } from '../stage-config.ts';
+import { failureQueue } from './failure-queue.ts';
 import { FollowUpFunction } from './followup-function.ts';
 
 export interface OptOutProps {
@@ -135,15 +136,11 @@ export class OptOut extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    this.inboundFailures = new Queue(this, 'InboundSmsFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.inboundFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the inbound SMS function.',
-    });
+    this.inboundFailures = failureQueue(
+      this,
+      'InboundSmsFailures',
+      'This queue is itself the dead-letter destination of the inbound SMS function.',
+    );
     this.inboundSms.fn.configureAsyncInvoke({
       retryAttempts: 2,
       onFailure: new SqsDestination(this.inboundFailures),

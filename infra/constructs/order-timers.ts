@@ -2,8 +2,9 @@ import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { failureQueue } from './failure-queue.ts';
 import type { FollowUpFunction } from './followup-function.ts';
 
 /**
@@ -23,15 +24,11 @@ export class OrderTimers extends Construct {
 
   constructor(scope: Construct, id: string, props: { timerFunctionName: string }) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the timer schedules and the timer function.',
-    });
+    this.deadLetterQueue = failureQueue(
+      this,
+      'DeadLetterQueue',
+      'This queue is the dead-letter queue of the timer schedules and the timer function.',
+    );
     this.group = new ScheduleGroup(this, 'Group');
     const stack = Stack.of(this);
     this.targetArn = stack.formatArn({

@@ -1,6 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { failureQueue } from './failure-queue.ts';
+import type { FollowUpFunction } from './followup-function.ts';
 
 export const MAX_RECEIVE_COUNT = 5;
 
@@ -18,15 +20,11 @@ export class SendQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: { senderTimeout: Duration }) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the send queue; it has no DLQ of its own.',
-    });
+    this.deadLetterQueue = failureQueue(
+      this,
+      'DeadLetterQueue',
+      'This queue is the dead-letter queue of the send queue; it has no DLQ of its own.',
+    );
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -35,15 +33,11 @@ export class SendQueues extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
-    this.marketingDeadLetterQueue = new Queue(this, 'MarketingDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.marketingDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the marketing send queue.',
-    });
+    this.marketingDeadLetterQueue = failureQueue(
+      this,
+      'MarketingDeadLetterQueue',
+      'This queue is the dead-letter queue of the marketing send queue.',
+    );
     this.marketingQueue = new Queue(this, 'MarketingQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -51,5 +45,13 @@ export class SendQueues extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.marketingDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
+  }
+
+  /** A function that enqueues follow-ups: both lanes' URLs (SEND_QUEUE_URL, MARKETING_QUEUE_URL) and leave to send to them. */
+  allowSend(fn: FollowUpFunction): void {
+    fn.fn.addEnvironment('SEND_QUEUE_URL', this.queue.queueUrl);
+    fn.fn.addEnvironment('MARKETING_QUEUE_URL', this.marketingQueue.queueUrl);
+    this.queue.grantSendMessages(fn.fn);
+    this.marketingQueue.grantSendMessages(fn.fn);
   }
 }
