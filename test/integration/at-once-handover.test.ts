@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createSendQueue, type SendQueue } from '../../functions/queue/send-queue.ts';
 import {
   cancelFollowUps,
@@ -14,6 +13,7 @@ import { DUE_INDEX } from '../../functions/store/table.ts';
 import { ingestOrderEvent } from '../../functions/use-cases/ingest-event.ts';
 import { DEMO_SHOP_LINKS, DEMO_WEBHOOK_SECRET, type LocalStack } from '../../local/stack.ts';
 import { demoShop, orderData, orderEvent } from '../support/fixtures.ts';
+import { recordingQueue, refusingQueue } from '../support/queues.ts';
 import { startTestStack } from '../support/test-stack.ts';
 
 let stack: LocalStack;
@@ -26,18 +26,6 @@ afterAll(async () => {
 
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const shop = demoShop({ settings: { ...demoShop().settings, links: DEMO_SHOP_LINKS } });
-const recording = (): SendQueue & { keys: FollowUpKey[] } => {
-  const keys: FollowUpKey[] = [];
-  return {
-    keys,
-    // Like the real queue, which puts only the key on the message.
-    enqueue: async (k) => {
-      keys.push(...k.map(({ shopId, orderId, flow, step }) => ({ shopId, orderId, flow, step })));
-      return [];
-    },
-  };
-};
-const refusing: SendQueue = { enqueue: async (keys) => keys };
 const paid = (orderId: string) =>
   orderEvent(
     'order.paid',
@@ -91,7 +79,7 @@ const queuedConfirmation = (orderId: string) => {
 
 describe('at-once notices go from intake straight to the send queue', () => {
   it('creates them queued, outside the due index, and hands them to SQS once the order is saved', async () => {
-    const queue = recording();
+    const queue = recordingQueue();
     expect(await ingestOrderEvent(deps(queue), shop, paid('H1'))).toBe('accepted');
     expect(queue.keys).toEqual([confirmation('H1')]);
     const { order, followUps } = await readOrderPartition(stack.table, 'demo', 'H1');
@@ -107,7 +95,7 @@ describe('at-once notices go from intake straight to the send queue', () => {
   });
 
   it('a notice SQS refused is handed over again by the redelivered event, and goes out once', async () => {
-    await expect(ingestOrderEvent(deps(refusing), shop, paid('H2'))).rejects.toThrow(
+    await expect(ingestOrderEvent(deps(refusingQueue), shop, paid('H2'))).rejects.toThrow(
       /send queue refused demo\/H2\/order-confirmation\/confirmation/,
     );
     const queue = createSendQueue(stack.sqs, stack.queueUrl);
@@ -117,21 +105,21 @@ describe('at-once notices go from intake straight to the send queue', () => {
     await stack.runDue();
     await stack.advanceTo(new Date(stack.clock.now().getTime() + 30 * 60_000));
     expect(stack.outbox.list({ orderId: 'H2' }).map((m) => m.flow)).toEqual(['order-confirmation']);
-    const redelivered = recording();
+    const redelivered = recordingQueue();
     expect(await ingestOrderEvent(deps(redelivered), shop, paid('H2'))).toBe('duplicate');
     expect(redelivered.keys).toEqual([]);
   });
 
   it('a queued item no sender has claimed (written before notices stayed on the order) is handed over again', async () => {
     await createFollowUps(stack.table, [queuedConfirmation('H3')]);
-    const queue = recording();
+    const queue = recordingQueue();
     expect(await ingestOrderEvent(deps(queue), shop, paid('H3'))).toBe('accepted');
     expect(queue.keys).toEqual([confirmation('H3')]);
   });
 
   it('the claim creates the item; a cancel written first makes it fail, one written after leaves it', async () => {
-    await ingestOrderEvent(deps(recording()), shop, paid('H6'));
-    await ingestOrderEvent(deps(recording()), shop, paid('H7'));
+    await ingestOrderEvent(deps(recordingQueue()), shop, paid('H6'));
+    await ingestOrderEvent(deps(recordingQueue()), shop, paid('H7'));
     const at = stack.clock.now();
     const cancelOf = async (orderId: string) =>
       cancelFollowUps(
@@ -174,8 +162,8 @@ describe('at-once notices go from intake straight to the send queue', () => {
   });
 
   it('a skip decided before any claim is one write; it fails while another sender holds the step', async () => {
-    await ingestOrderEvent(deps(recording()), shop, paid('H8'));
-    await ingestOrderEvent(deps(recording()), shop, paid('H9'));
+    await ingestOrderEvent(deps(recordingQueue()), shop, paid('H8'));
+    await ingestOrderEvent(deps(recordingQueue()), shop, paid('H9'));
     const at = stack.clock.now();
     // No channel with the skip: the item takes the step's, as every other field it does not set.
     const skip = { status: 'skipped' as const, reason: 'holdout' };
@@ -210,7 +198,7 @@ describe('at-once notices go from intake straight to the send queue', () => {
   });
 
   it('a notice whose sender died holding it goes out once its claim may be taken over', async () => {
-    await ingestOrderEvent(deps(recording()), shop, paid('H4'));
+    await ingestOrderEvent(deps(recordingQueue()), shop, paid('H4'));
     const claimedAt = stack.clock.now();
     const step = await confirmationStep('H4');
     const claim = await claimFollowUp(stack.table, step, 'dead', claimedAt, claimedAt);
@@ -241,7 +229,7 @@ describe('at-once notices go from intake straight to the send queue', () => {
     });
     // Queued and handed to the emulator, which forgets it when the process stops.
     await ingestOrderEvent(
-      { table: first.table, clock: first.clock, queue: recording() },
+      { table: first.table, clock: first.clock, queue: recordingQueue() },
       shop,
       paid('H5'),
     );

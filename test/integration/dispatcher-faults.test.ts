@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createFollowUps, queryDue } from '../../functions/store/follow-up-store.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
 import { allDuePks } from '../../functions/store/table.ts';
 import { type DispatchReport, dispatchDue } from '../../functions/use-cases/dispatch-due.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
+import { recordingQueue } from '../support/queues.ts';
 import { outbox, postEvent, startTestStack } from '../support/test-stack.ts';
 
 /**
@@ -130,16 +130,12 @@ describe('dispatcher ticks under DynamoDB failures', () => {
     );
     expect(due).toHaveLength(8);
 
-    const queued: FollowUpKey[] = [];
+    const queue = recordingQueue();
+    const queued = queue.keys;
     const tick = () =>
       dispatchDue({
         table: stack.table,
-        queue: {
-          enqueue: async (keys) => {
-            queued.push(...keys);
-            return [];
-          },
-        },
+        queue,
         clock: { now: () => at },
         leaseMs: 15 * 60_000,
         maxPerShard: 100,

@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowUpKey } from '../../functions/domain/follow-ups/follow-up.ts';
 import { createTimerHandler } from '../../functions/handlers/timer.ts';
 import type { SendQueue } from '../../functions/queue/send-queue.ts';
 import { readOrderPartition } from '../../functions/store/order-store.ts';
@@ -9,6 +8,7 @@ import { duePk, dueShardOf, orderKey } from '../../functions/store/table.ts';
 import { lambdaContext } from '../../local/api-gateway.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { orderData } from '../support/fixtures.ts';
+import { recordingQueue, refusingQueue } from '../support/queues.ts';
 import { outbox, postEvent, startTestStack } from '../support/test-stack.ts';
 
 let stack: LocalStack;
@@ -34,16 +34,6 @@ const armedFor = (orderId: string) =>
     .armed()
     .filter((t) => t.orderId === orderId)
     .map((t) => t.at);
-const recording = (): SendQueue & { keys: FollowUpKey[] } => {
-  const keys: FollowUpKey[] = [];
-  return {
-    keys,
-    enqueue: async (k) => {
-      keys.push(...k.map(({ shopId, orderId, flow, step }) => ({ shopId, orderId, flow, step })));
-      return [];
-    },
-  };
-};
 const handler = (queue: SendQueue, now: Date) =>
   createTimerHandler({
     table: stack.table,
@@ -71,7 +61,7 @@ describe('order timers outside the table', () => {
     const at = '2026-11-22T02:30:00.000Z';
     expect(armedFor('OT2')).toEqual([at]);
     const early = new Date(Date.parse(at) - 1_000);
-    const queue = recording();
+    const queue = recordingQueue();
     // A schedule the order has moved from (here: one at an instant nothing is due) does nothing.
     const stale = await handler(queue, early)(
       { shopId: 'demo', orderId: 'OT2', at: '2026-11-22T02:10:00.000Z' },
@@ -100,9 +90,8 @@ describe('order timers outside the table', () => {
   it('a fire whose handover the queue refuses fails, so it runs again; the reminder goes out once', async () => {
     await post('order.created', 'OT3', '2026-11-22T02:00:00Z');
     const at = '2026-11-22T02:30:00.000Z';
-    const refusing: SendQueue = { enqueue: async (keys) => keys };
     await expect(
-      handler(refusing, new Date(at))(
+      handler(refusingQueue, new Date(at))(
         { shopId: 'demo', orderId: 'OT3', at },
         lambdaContext('timer'),
       ),
@@ -160,7 +149,7 @@ describe('order timers outside the table', () => {
 
   it('a garbled fire event says what it needs', async () => {
     await expect(
-      handler(recording(), new Date())({ shopId: 'demo' }, lambdaContext('timer')),
+      handler(recordingQueue(), new Date())({ shopId: 'demo' }, lambdaContext('timer')),
     ).rejects.toThrow(/needs shopId, orderId and at/);
   });
 });
