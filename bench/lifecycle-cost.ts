@@ -108,7 +108,8 @@ export const measureLifecycle = async (
       if (!c) return 0;
       return f === 'intake' && o.intakeMs !== undefined ? c.invocations * o.intakeMs : c.billedMs;
     };
-    const timerCalls = stack.timers.counts.armed + stack.timers.counts.disarmed;
+    const timers = stack.timers.counts;
+    const timerCalls = timers.armed + timers.disarmed;
     const gbSeconds =
       perOrderFns.reduce((n, f) => n + (billedMs(f) / 1000) * (LAMBDA_MEMORY_MB[f] / 1024), 0) +
       // Intake, timer and sender functions wait on each schedule call (SCHEDULER_CALL_MS each).
@@ -121,7 +122,6 @@ export const measureLifecycle = async (
         1e6,
     );
     const sqsDollars = perThousand((sqs.counts.perMessage * PRICES.sqsPerMillionRequests) / 1e6);
-    const timers = stack.timers.counts;
     const schedulerDollars = perThousand(
       (timers.fired * PRICES.schedulerPerMillionInvocations) / 1e6,
     );
