@@ -1,5 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { createDocumentClient } from '../functions/config/clients.ts';
 import { createSqsClient } from '../functions/config/sqs-client.ts';
 import { ensureSendQueues } from '../functions/queue/provision-queues.ts';
@@ -10,7 +11,6 @@ import { duePk, dueShardOf, followUpKey, tableDefinition } from '../functions/st
 import { dispatchDue } from '../functions/use-cases/dispatch-due.ts';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
 import { startSqsLocal } from '../local/engines/sqs-local.ts';
-import { inParallel } from './harness/driver.ts';
 import { countSqs } from './harness/meters.ts';
 
 export interface DispatcherScale {
@@ -76,9 +76,8 @@ export const measureDispatcherAtScale = async (
     const batches = Math.ceil(pending / 25);
     const dueEvery = Math.max(1, Math.floor(pending / due));
     let dueSeeded = 0;
-    await inParallel(
+    await pMap(
       Array.from({ length: batches }, (_, b) => b),
-      16,
       async (b) => {
         const items = [];
         for (let i = b * 25; i < Math.min(pending, (b + 1) * 25); i++) {
@@ -95,6 +94,7 @@ export const measureDispatcherAtScale = async (
         }
         if (b % 4000 === 0) onProgress(b * 25);
       },
+      { concurrency: 16 },
     );
     const seedSeconds = (performance.now() - started) / 1000;
 

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { startLocalStack } from '../local/stack.ts';
-import { inParallel, postEvent } from './harness/driver.ts';
+import { postEvent } from './harness/driver.ts';
 import { buildMix, MIX_START } from './harness/event-mix.ts';
 
 export interface RateFigures {
@@ -27,12 +28,12 @@ const rate = async (
 ): Promise<RateFigures> => {
   const latencies: number[] = new Array(n);
   const started = performance.now();
-  await inParallel(
+  await pMap(
     Array.from({ length: n }, (_, i) => i),
-    concurrency,
     async (i) => {
       latencies[i] = await one(i);
     },
+    { concurrency },
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
@@ -63,9 +64,7 @@ export const measureIntakeThroughput = async (
   });
   try {
     const warm = buildMix(200, { only: 'standard', prefix: 'W' });
-    await inParallel(warm, concurrency, async (s) => {
-      await postEvent(stack.url, s.events[0] as never);
-    });
+    await pMap(warm, (s) => postEvent(stack.url, s.events[0] as never), { concurrency });
     const scenarios = buildMix(events, { only: 'standard', prefix: 'T' });
     const statuses: Record<string, number> = {};
     const intake = await rate(events, concurrency, async (i) => {

@@ -11,6 +11,7 @@ import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Duration } from 'luxon';
+import pMap from 'p-map';
 import type { Transports } from '../functions/channels/channel-router.ts';
 import { createWebhookTransport } from '../functions/channels/webhook-transport.ts';
 import { createDocumentClient } from '../functions/config/clients.ts';
@@ -470,26 +471,27 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
      */
     const fireTimers = async () => {
       const due = timers.takeDue(clock.now());
-      for (let i = 0; i < due.length; i += 25)
-        await Promise.all(
-          due.slice(i, i + 25).map(async (m) => {
-            try {
-              await retried('timer', () => run.timer(m, lambdaContext('timer')));
-            } catch (err) {
-              logger.error('a timer fire failed its retries: parked in the timer DLQ', {
-                ...m,
-                error: err as Error,
-              });
-              await sqs.send(
-                new SendMessageCommand({
-                  QueueUrl: timerDeadLetters.QueueUrl,
-                  MessageBody: JSON.stringify(m),
-                }),
-              );
-            }
-            timers.spent(m);
-          }),
-        );
+      await pMap(
+        due,
+        async (m) => {
+          try {
+            await retried('timer', () => run.timer(m, lambdaContext('timer')));
+          } catch (err) {
+            logger.error('a timer fire failed its retries: parked in the timer DLQ', {
+              ...m,
+              error: err as Error,
+            });
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: timerDeadLetters.QueueUrl,
+                MessageBody: JSON.stringify(m),
+              }),
+            );
+          }
+          timers.spent(m);
+        },
+        { concurrency: 25 },
+      );
     };
 
     const poller = createQueuePoller({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pMap from 'p-map';
 import { Webhook } from 'standardwebhooks';
 import type { ChannelTransport, OutgoingMessage } from '../../functions/channels/channel.ts';
 import type { Transports } from '../../functions/channels/channel-router.ts';
@@ -34,23 +35,6 @@ export const postEvent = async (
   });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - started };
-};
-
-/** Runs `work` over items with at most `limit` in flight. */
-export const inParallel = async <T>(
-  items: T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await work(items[i] as T, i);
-      }
-    }),
-  );
 };
 
 export interface Delivery {
@@ -113,15 +97,20 @@ export const playScenarios = async (
       // Shuffle the orders' bursts; each burst sends its three copies at once, one with a fresh
       // webhook-id (a re-sent event), two with the same (a redelivery).
       const order = groups.map((g, i) => ({ g, k: rnd(), i })).sort((a, b) => a.k - b.k);
-      await inParallel(order, d.concurrency ?? 16, async ({ g }) => {
-        await Promise.all(
-          g.map((e, n) => send(e, n === 2 ? `msg_${randomUUID()}` : `msg_${e.id}`)),
-        );
-      });
+      await pMap(
+        order,
+        ({ g }) =>
+          Promise.all(g.map((e, n) => send(e, n === 2 ? `msg_${randomUUID()}` : `msg_${e.id}`))),
+        { concurrency: d.concurrency ?? 16 },
+      );
     } else {
-      await inParallel(groups, d.concurrency ?? 32, async (g) => {
-        for (const e of g) await send(e, `msg_${e.id}`);
-      });
+      await pMap(
+        groups,
+        async (g) => {
+          for (const e of g) await send(e, `msg_${e.id}`);
+        },
+        { concurrency: d.concurrency ?? 32 },
+      );
     }
   }
   await stack.advanceTo(new Date(until));

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { Clock } from '../domain/clock.ts';
 import type { FollowUpKey } from '../domain/follow-ups/follow-up.ts';
 import type { SendQueue } from '../queue/send-queue.ts';
@@ -33,19 +34,6 @@ export interface DispatchReport {
   firstError?: unknown;
 }
 
-const inParallel = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
-};
-
 /**
  * One dispatcher tick: every shard's due follow-ups are leased (a conditional write, so two
  * ticks never both win one) and put on the send queue. Orders' timers fire from outside the table
@@ -79,14 +67,14 @@ export const dispatchDue = async (deps: DispatchDeps): Promise<DispatchReport> =
   const lagMs = oldest ? Math.max(0, now.getTime() - new Date(oldest).getTime()) : 0;
   const leases = due.filter((e) => e.kind === 'follow-up');
   const timers = due.filter((e) => e.kind === 'order');
-  const won = await inParallel(leases, deps.concurrency, (entry) =>
-    settled(markQueued(deps.table, entry, lease, now)),
-  );
+  const won = await pMap(leases, (entry) => settled(markQueued(deps.table, entry, lease, now)), {
+    concurrency: deps.concurrency,
+  });
   const keys: FollowUpKey[] = leases.filter((_, i) => won[i] === true).map((e) => e.key);
   const rejected = keys.length ? await deps.queue.enqueue(keys) : [];
-  const fired = await inParallel(timers, deps.concurrency, (entry) =>
-    settled(fireOrderTimer(deps, entry, now)),
-  );
+  const fired = await pMap(timers, (entry) => settled(fireOrderTimer(deps, entry, now)), {
+    concurrency: deps.concurrency,
+  });
   const steps = fired.reduce<{ found: number; queued: number; rejected: number }>(
     (sum, f) => ({
       // A timer that failed counts as one found: its steps stay due for the next tick.
