@@ -197,6 +197,11 @@ export interface LocalStackOptions {
    */
   flowStatsWindowMs?: number;
   /**
+   * Whether the flow counters run at all (default true). A run that reads no report (the
+   * policy simulation) leaves them off: draining the stream is a fifth of its clock moves.
+   */
+  flowCounters?: boolean;
+  /**
    * How long a shop read is reused, as each Lambda container does (SHOP_CACHE_MS, 60 s). Locally
    * 0 by default, so a shop's new settings apply to the very next request.
    */
@@ -521,18 +526,23 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => marketingPoller.stop());
 
     const drainOnTick = options.flowStatsWindowMs === undefined;
-    const streamPoller = createStreamPoller({
-      endpoint,
-      table,
-      handler: (event) => run.flowStats(event, lambdaContext('flow-stats')),
-      windowMs: options.flowStatsWindowMs ?? 1_000,
-      batchSize: FLOW_STATS_BATCH.size,
-      ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoints.json') } : {}),
-      onError: (err) => logger.error('stream poller', { error: err as Error }),
-    });
-    // A test clock drains the stream after every clock move; a real clock polls it like Lambda.
-    if (!clock.manual || !drainOnTick) streamPoller.start();
-    stoppers.push(() => streamPoller.stop());
+    const streamPoller =
+      options.flowCounters === false
+        ? undefined
+        : createStreamPoller({
+            endpoint,
+            table,
+            handler: (event) => run.flowStats(event, lambdaContext('flow-stats')),
+            windowMs: options.flowStatsWindowMs ?? 1_000,
+            batchSize: FLOW_STATS_BATCH.size,
+            ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoints.json') } : {}),
+            onError: (err) => logger.error('stream poller', { error: err as Error }),
+          });
+    if (streamPoller) {
+      // A test clock drains the stream after every clock move; a real clock polls it like Lambda.
+      if (!clock.manual || !drainOnTick) streamPoller.start();
+      stoppers.push(() => streamPoller.stop());
+    }
 
     // Ticks, clock moves and drains never overlap.
     const exclusive = serial();
@@ -554,7 +564,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     // The counters feed reports only, never a decision: they catch up once a clock move is done.
     const drainCounters = async () => {
-      if (drainOnTick) await streamPoller.drain();
+      if (drainOnTick) await streamPoller?.drain();
     };
     const tick = () =>
       exclusive(async () => {
@@ -747,7 +757,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       consoleIssuer,
       advanceTo,
       runDue: tick,
-      drainStreams: () => streamPoller.drain(),
+      drainStreams: async () => {
+        await streamPoller?.drain();
+      },
       putShop: (record) => putShop(table, record),
       stop,
     };

@@ -19,6 +19,13 @@ describe('simulation (CI size; `npm run simulate` runs 10,000 orders)', () => {
       overCaps: report.overCaps,
       withoutConsent: report.withoutConsent,
       afterOptOut: report.afterOptOut,
-    }).toEqual({ outsideQuietHours: 0, overCaps: 0, withoutConsent: 0, afterOptOut: 0 });
+      lateTimers: report.lateTimers,
+    }).toEqual({
+      outsideQuietHours: 0,
+      overCaps: 0,
+      withoutConsent: 0,
+      afterOptOut: 0,
+      lateTimers: 0,
+    });
   }, 600_000);
 });
