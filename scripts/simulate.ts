@@ -350,6 +350,8 @@ export const audit = (messages: Sent[], customers: SimCustomer[]) => {
 };
 
 const main = async () => {
+  // Node 20 is supported for local work; Lambda runs nodejs22.x, so the SDK's notice is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
   const at = args.indexOf('--orders');
   const orders = at >= 0 ? Number(args[at + 1]) : 10_000;
