@@ -99,6 +99,16 @@ export const seedScenario = async (stack: LocalStack): Promise<void> => {
   await advanceClock(stack, 'PT1M');
 };
 
+/**
+ * Signs out as a person would, and waits for the round trip to end: sign-out is a navigation (the
+ * issuer's /logout, then back to the console's sign-in screen), and anything the page does next
+ * (a sign-in's own navigation) would otherwise race it.
+ */
+export const signOutThroughBrowser = async (page: Page, label = 'Sign out'): Promise<void> => {
+  await page.getByRole('button', { name: label }).click();
+  await page.locator('main.sign-in button').waitFor();
+};
+
 /** Signs in through the sign-in page as a person does: the console's button, then the form. */
 export const signInThroughBrowser = async (
   page: Page,

@@ -11,6 +11,7 @@ import {
   SCENARIO_DAY,
   seedScenario,
   signInThroughBrowser,
+  signOutThroughBrowser,
 } from '../../scripts/console-scenario.ts';
 import { adminCall } from '../support/ops-requests.ts';
 import { putDemoShop, startTestStack } from '../support/test-stack.ts';
@@ -51,6 +52,8 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
     await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
     browser = await launchChromium(chromium as string);
     page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    // Under the test's own 30 s: a step that hangs fails naming its locator, not just the test.
+    page.setDefaultTimeout(20_000);
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
     });
@@ -209,7 +212,7 @@ describe.skipIf(!chromium)('the console in a browser (skips: no chromium)', () =
   });
 
   it('an admin saves settings (a bad value named at its field) and opts a contact out with a reason', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutThroughBrowser(page);
     await signInThroughBrowser(page, stack.url, 'admin@demo.local', 'demo-admin-pass');
     await page.getByRole('link', { name: 'Settings' }).click();
     const field = page.locator('#setting-paymentReminder-firstAfter');

@@ -9,6 +9,7 @@ import {
   postOrderEvent,
   SCENARIO_CLOCK_START,
   signInThroughBrowser,
+  signOutThroughBrowser,
 } from '../../scripts/console-scenario.ts';
 import { publishForReview } from '../support/provider-review.ts';
 import { putDemoShop, startTestStack } from '../support/test-stack.ts';
@@ -53,6 +54,8 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
     await putDemoShop(stack, { adminTokenHashes: [sha256Hex(DEMO_ADMIN_TOKEN)] });
     browser = await launchChromium(chromium as string);
     page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    // Under the test's own 30 s: a step that hangs fails naming its locator, not just the test.
+    page.setDefaultTimeout(20_000);
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
     });
@@ -94,7 +97,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
   });
 
   it('a publisher approves; the next reminder carries the new words, version 1', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutThroughBrowser(page);
     await signInThroughBrowser(page, stack.url, 'publisher@demo.local', 'demo-publisher-pass');
     await page.goto(`${stack.url}/console/#/templates/${KEY}`);
     await page.locator('[data-pending="true"]').waitFor();
@@ -127,7 +130,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
   });
 
   it('an operations user finds the order: reminder sent with version 1, before-close cancelled', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutThroughBrowser(page);
     await signInThroughBrowser(page, stack.url, 'viewer@demo.local', 'demo-viewer-pass');
     await page.locator('#order-id').fill('A2002');
     await page.getByRole('button', { name: 'Find' }).click();
@@ -190,7 +193,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
   });
 
   it("an email previews in a sandboxed frame from the API's own document with its own CSP", async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutThroughBrowser(page);
     await signInThroughBrowser(page, stack.url, 'editor@demo.local', 'demo-editor-pass');
     await page.goto(`${stack.url}/console/#/templates/payment-reminder/first/email/zh-CN`);
     const frame = page.locator('iframe.email-frame');
@@ -226,7 +229,7 @@ describe.skipIf(!chromium)('the Templates page in a browser (skips: no chromium)
       key,
       '---\ndescription: 付款后的订单确认\ncategory: transactional\n---\n【{{shop.name}}】订单{{order.number}}已付款，我们会尽快发货。\n',
     );
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutThroughBrowser(page);
     await signInThroughBrowser(page, stack.url, 'publisher@demo.local', 'demo-publisher-pass');
     await page.goto(`${stack.url}/console/#/templates/${key}`);
     await page.locator(`[data-awaiting-provider="${version}"]`).waitFor();
